@@ -1,0 +1,88 @@
+"""teacherapp: scores and rubric assessments for VTS external courses."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from teacherapp.config import load_config
+
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+        if "SQLALCHEMY_DATABASE_URI" in config:
+            from teacherapp.config import engine_options, normalise_database_url
+
+            uri = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+            app.config["SQLALCHEMY_DATABASE_URI"] = uri
+            app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+            if "SQLALCHEMY_ENGINE_OPTIONS" not in config:
+                app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(uri)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from teacherapp import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from teacherapp import formatting, htmx, i18n, security
+    from teacherapp.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "migrations")),
+        render_as_batch=True, compare_type=True,
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    htmx.init_app(app)
+    i18n.init_app(app)
+    formatting.init_app(app)
+    security.init_app(app)
+
+    if app.config.get("PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    from teacherapp.auth.session import init_login_manager
+
+    init_login_manager(login_manager)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """SQLite: enforce foreign keys, and WAL so readers never block the teacher's save."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from teacherapp.auth import bp as auth_bp
+    from teacherapp.errors import bp as errors_bp
+    from teacherapp.main import bp as main_bp
+
+    app.register_blueprint(errors_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)

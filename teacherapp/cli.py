@@ -1,0 +1,66 @@
+"""Command-line tasks: `flask --app teacherapp seed-demo`, `create-user`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from teacherapp.extensions import db
+from teacherapp.models import Role, User
+from teacherapp.passwords import PasswordPolicyError, check_policy, hash_password
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(i18n_missing_command)
+
+
+@click.command("i18n-missing")
+def i18n_missing_command() -> None:
+    """Print .po stubs for every string in the code that has no Dutch translation yet."""
+    from teacherapp.i18n_tools import missing_translations, po_stub
+
+    missing = missing_translations("nl")
+    for msgid, files in sorted(missing.items()):
+        click.echo("#: " + " ".join(sorted(files)))
+        click.echo(po_stub(msgid))
+    click.echo(f"# {len(missing)} untranslated", err=True)
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Create the demo data (idempotent: a second run changes nothing)."""
+    from teacherapp.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+
+    created = seed_demo()
+    click.echo("Demo data created." if created else "Demo data already present; nothing changed.")
+    for login in DEMO_LOGINS:
+        click.echo(f"  {login.email:32} {DEMO_PASSWORD}  ({login.description})")
+
+
+@click.command("create-user")
+@click.option("--email", prompt=True)
+@click.option("--name", "full_name", prompt="Full name")
+@click.option("--role", type=click.Choice([r.value for r in Role]), prompt=True)
+@click.password_option()
+def create_user_command(email: str, full_name: str, role: str, password: str) -> None:
+    """Create a real account (a teacher or a secretariat member)."""
+    email = email.strip()
+    if "@" not in email:
+        raise click.BadParameter("not an email address", param_hint="--email")
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower())):
+        raise click.ClickException(f"A user with email {email} already exists.")
+    try:
+        check_policy(password)
+    except PasswordPolicyError as error:
+        raise click.ClickException(
+            {"too_short": "The password needs at least 12 characters.",
+             "too_long": "The password may have at most 128 characters.",
+             "too_common": "This password is too common; choose another."}[error.code]
+        ) from error
+    db.session.add(User(email=email, full_name=full_name.strip(), role=Role(role),
+                        password_hash=hash_password(password)))
+    db.session.commit()
+    click.echo(f"Created {role} {email}.")

@@ -1,0 +1,85 @@
+"""Configuration from the environment, with safe development defaults."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """The app was asked to start in production without what production needs."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def is_production() -> bool:
+    return os.environ.get("TEACHERAPP_ENV", "development").lower() == "production"
+
+
+def load_config(instance_path: str) -> dict[str, Any]:
+    """Build the Flask config from environment variables.
+
+    In production the app refuses to start without SECRET_KEY and DATABASE_URL, so a
+    misconfigured deployment fails loudly instead of signing sessions with a dev key.
+    """
+    production = is_production()
+    secret_key = os.environ.get("SECRET_KEY")
+    database_url = os.environ.get("DATABASE_URL")
+    if production:
+        missing = [n for n, v in (("SECRET_KEY", secret_key), ("DATABASE_URL", database_url)) if not v]
+        if missing:
+            raise ConfigError(
+                "TEACHERAPP_ENV=production needs these environment variables: " + ", ".join(missing)
+            )
+    if not database_url:
+        database_url = "sqlite:///" + str(Path(instance_path) / "teacherapp.sqlite")
+    database_url = normalise_database_url(database_url)
+
+    return {
+        "TEACHERAPP_ENV": "production" if production else "development",
+        "SECRET_KEY": secret_key or "dev-only-not-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Brussels",
+        "LANGUAGES": ("nl", "en"),
+        "WTF_CSRF_TIME_LIMIT": None,  # tied to the session: a teacher's exam day is long
+        "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(os.environ.get("SESSION_HOURS", "12"))),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
+        "SQL_ECHO": _bool("SQL_ECHO", False),
+    }
+
+
+def normalise_database_url(url: str) -> str:
+    """Let people paste the usual postgres:// URL; we talk psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        # A teacher's save must wait for a concurrent writer rather than fail.
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}

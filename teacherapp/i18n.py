@@ -1,0 +1,63 @@
+"""Translations: Dutch (nl-BE) first, English second.
+
+Each area keeps its own catalogue, `translations/<lang>/LC_MESSAGES/<area>.po`, so that
+work in one area never edits another's file. The catalogues are compiled to .mo in the
+instance folder when the app starts (fast, and no binary files in the repository).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, request, session
+
+SOURCE_DIR = Path(__file__).parent / "translations"
+
+
+def catalogue_domains() -> list[str]:
+    return sorted({p.stem for p in SOURCE_DIR.glob("*/LC_MESSAGES/*.po")}) or ["messages"]
+
+
+def compile_catalogues(target_dir: Path) -> None:
+    """Compile every .po whose .mo is missing or older; atomic, so workers may race."""
+    for po_path in SOURCE_DIR.glob("*/LC_MESSAGES/*.po"):
+        relative = po_path.relative_to(SOURCE_DIR).with_suffix(".mo")
+        mo_path = target_dir / relative
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=po_path.parts[-3])
+        fd, tmp_name = tempfile.mkstemp(dir=mo_path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as out:
+            write_mo(out, catalog)
+        os.replace(tmp_name, mo_path)
+
+
+def select_locale() -> str:
+    languages = ("nl", "en")
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    asked = request.args.get("lang")
+    if asked in languages:
+        return asked
+    return "nl"
+
+
+def init_app(app: Flask) -> None:
+    from teacherapp.extensions import babel
+
+    compiled = Path(app.instance_path) / "translations"
+    compile_catalogues(compiled)
+    domains = catalogue_domains()
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_domain=";".join(domains),
+        default_translation_directories=";".join([str(compiled)] * len(domains)),
+    )

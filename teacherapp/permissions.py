@@ -1,0 +1,96 @@
+"""Who may see and touch what. Every view loads its objects through these helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import Select, and_, exists, select
+
+from teacherapp.extensions import db
+from teacherapp.models import Course, CourseTeacher, Enrolment, Recognition, Role, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def role_required(role: Role) -> Callable[[F], F]:
+    """Anonymous users go to the login page; the wrong role gets 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role != role:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+teacher_required = role_required(Role.TEACHER)
+secretariat_required = role_required(Role.SECRETARIAT)
+
+
+def recognised_for_course_type():
+    """SQL condition: the linked teacher holds a valid recognition for the course's type."""
+    return exists().where(
+        Recognition.teacher_id == CourseTeacher.teacher_id,
+        Recognition.course_type_id == Course.course_type_id,
+        Recognition.revoked_at.is_(None),
+    )
+
+
+def teacher_courses_query(teacher: User) -> Select[tuple[Course]]:
+    """The only way to list a teacher's courses: linked to them and recognised for the type."""
+    return (
+        select(Course)
+        .join(CourseTeacher, and_(CourseTeacher.course_id == Course.id,
+                                  CourseTeacher.teacher_id == teacher.id))
+        .where(recognised_for_course_type())
+    )
+
+
+def visible_courses_query(user: User) -> Select[tuple[Course]]:
+    if user.role == Role.SECRETARIAT:
+        return select(Course)
+    return teacher_courses_query(user)
+
+
+def get_course_or_404(course_id: int, user: User | None = None) -> Course:
+    """The course, if this user may see it; 404 otherwise, so nothing leaks about it."""
+    user = user or current_user
+    course = db.session.scalars(visible_courses_query(user).where(Course.id == course_id)).first()
+    if course is None:
+        abort(404)
+    return course
+
+
+def get_enrolment_or_404(course_id: int, enrolment_id: int, user: User | None = None) -> Enrolment:
+    course = get_course_or_404(course_id, user)
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or enrolment.course_id != course.id:
+        abort(404)
+    return enrolment
+
+
+def is_recognised_for(teacher: User, course_type_id: int) -> bool:
+    return db.session.scalar(
+        select(
+            exists().where(
+                Recognition.teacher_id == teacher.id,
+                Recognition.course_type_id == course_type_id,
+                Recognition.revoked_at.is_(None),
+            )
+        )
+    ) or False
+
+
+def has_any_recognition(teacher: User) -> bool:
+    return db.session.scalar(
+        select(exists().where(Recognition.teacher_id == teacher.id, Recognition.revoked_at.is_(None)))
+    ) or False

@@ -1,0 +1,348 @@
+"""The rules of the VTS external courses, as plain functions (no Flask, no database).
+
+Callers translate the reason codes returned here into the user's language; this module
+only decides. See ../shared/DOMAIN.md for the regulation these encode.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+# ---------------------------------------------------------------- admission and eligibility
+
+
+def is_age_admitted(birth_date: date, course_start_year: int, minimum_age: int) -> bool:
+    """Admitted when the pupil turns at least minimum_age in the year the course starts."""
+    return course_start_year - birth_date.year >= minimum_age
+
+
+class Refusal(enum.StrEnum):
+    """Why a pupil cannot be scored or enrolled."""
+
+    NOT_PAID = "not_paid"
+    TOO_YOUNG = "too_young"
+    PASSED_BEFORE = "passed_before"
+
+
+def enrolment_refusal(
+    *, birth_date: date, course_start_year: int, minimum_age: int, passed_before: bool
+) -> Refusal | None:
+    """Why this pupil may not enrol in a course of this type, or None if they may."""
+    if passed_before:
+        return Refusal.PASSED_BEFORE
+    if not is_age_admitted(birth_date, course_start_year, minimum_age):
+        return Refusal.TOO_YOUNG
+    return None
+
+
+def scoring_refusal(
+    *, is_paid: bool, birth_date: date, course_start_year: int, minimum_age: int,
+    passed_before: bool = False,
+) -> Refusal | None:
+    """Why no score may be accepted for this enrolment, or None if scores are accepted.
+
+    Until the fee is registered as paid the pupil has no exam opportunity.
+    """
+    if not is_paid:
+        return Refusal.NOT_PAID
+    return enrolment_refusal(
+        birth_date=birth_date,
+        course_start_year=course_start_year,
+        minimum_age=minimum_age,
+        passed_before=passed_before,
+    )
+
+
+# ---------------------------------------------------------------- typed scores
+
+
+class Absence(enum.StrEnum):
+    ABSENT = "absent"
+    EXCUSED = "excused"
+
+
+# What people type for an absence, in Dutch and English, lower-cased.
+ABSENCE_WORDS: Mapping[str, Absence] = {
+    "a": Absence.ABSENT,
+    "abs": Absence.ABSENT,
+    "afw": Absence.ABSENT,
+    "afwezig": Absence.ABSENT,
+    "absent": Absence.ABSENT,
+    "ga": Absence.EXCUSED,
+    "gew": Absence.EXCUSED,
+    "gewettigd": Absence.EXCUSED,
+    "gewettigd afwezig": Absence.EXCUSED,
+    "wa": Absence.EXCUSED,
+    "excused": Absence.EXCUSED,
+    "excused absent": Absence.EXCUSED,
+}
+
+
+class ScoreError(enum.StrEnum):
+    EMPTY = "empty"
+    NOT_A_NUMBER = "not_a_number"
+    NEGATIVE = "negative"
+    ABOVE_MAXIMUM = "above_maximum"
+    TOO_PRECISE = "too_precise"
+
+
+class ScoreParseError(ValueError):
+    def __init__(self, code: ScoreError, maximum: Decimal | None = None) -> None:
+        super().__init__(code.value)
+        self.code = code
+        self.maximum = maximum
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What a sitting holds for one pupil and subject: a value, an absence, or nothing."""
+
+    value: Decimal | None = None
+    absence: Absence | None = None
+
+    def __post_init__(self) -> None:
+        if self.value is not None and self.absence is not None:
+            raise ValueError("a mark is a value or an absence, not both")
+
+    @property
+    def is_empty(self) -> bool:
+        return self.value is None and self.absence is None
+
+
+_NUMBER = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$")
+
+
+def parse_score(text: str, maximum: Decimal) -> Mark:
+    """Parse what a teacher typed into a score field.
+
+    Accepts "7,5", "7.5", " 8 ", a trailing "/10", and absence words ("afwezig", "a", "ga").
+    At most two decimals; 0..maximum. Raises ScoreParseError with a code otherwise.
+    """
+    cleaned = (text or "").strip().lower()
+    cleaned = re.sub(r"\s+", " ", cleaned)
+    if not cleaned:
+        raise ScoreParseError(ScoreError.EMPTY)
+    if cleaned in ABSENCE_WORDS:
+        return Mark(absence=ABSENCE_WORDS[cleaned])
+    if "/" in cleaned:  # "7,5/10": the part after the slash is the maximum people wrote
+        cleaned = cleaned.split("/", 1)[0].strip()
+    cleaned = cleaned.replace(" ", "")
+    if not _NUMBER.match(cleaned):
+        raise ScoreParseError(ScoreError.NOT_A_NUMBER)
+    try:
+        value = Decimal(cleaned.replace(",", "."))
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
+        raise ScoreParseError(ScoreError.NOT_A_NUMBER) from exc
+    if value < 0:
+        raise ScoreParseError(ScoreError.NEGATIVE)
+    if value > maximum:
+        raise ScoreParseError(ScoreError.ABOVE_MAXIMUM, maximum)
+    if value != value.quantize(Decimal("0.01")):
+        raise ScoreParseError(ScoreError.TOO_PRECISE)
+    return Mark(value=value.quantize(Decimal("0.01")) if value % 1 else value.quantize(Decimal("1")))
+
+
+def format_score(value: Decimal | None, decimal_comma: bool = True) -> str:
+    """7.50 -> "7,5", 8.00 -> "8": how a Flemish teacher writes a score."""
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if decimal_comma else text
+
+
+# ---------------------------------------------------------------- results
+
+
+class Result(enum.StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    EXEMPT = "exempt"
+    ABSENT = "absent"
+    MISSING = "missing"
+
+    @property
+    def counts_as_passed(self) -> bool:
+        return self in (Result.PASSED, Result.EXEMPT)
+
+
+def sitting_result(mark: Mark | None, pass_mark: Decimal, exempt: bool = False) -> Result:
+    """The result of one subject in one sitting."""
+    if exempt:
+        return Result.EXEMPT
+    if mark is None or mark.is_empty:
+        return Result.MISSING
+    if mark.absence is not None:
+        return Result.ABSENT
+    assert mark.value is not None
+    return Result.PASSED if mark.value >= pass_mark else Result.FAILED
+
+
+def may_take_second_sitting(first: Result) -> bool:
+    """Only a subject not passed in the first sitting (failed or absent) goes to the second."""
+    return first in (Result.FAILED, Result.ABSENT)
+
+
+def final_subject_result(
+    first: Mark | None, second: Mark | None, pass_mark: Decimal, exempt: bool = False
+) -> Result:
+    """The final result of a subject after both sittings.
+
+    Exempt counts as passed. A first-sitting pass stands (a second-sitting mark for it is
+    ignored). Otherwise the second sitting decides once it has a mark; until then the
+    first-sitting result holds.
+    """
+    if exempt:
+        return Result.EXEMPT
+    first_result = sitting_result(first, pass_mark)
+    if not may_take_second_sitting(first_result):
+        return first_result
+    second_result = sitting_result(second, pass_mark)
+    if second_result == Result.MISSING:
+        return first_result
+    return second_result
+
+
+@dataclass(frozen=True)
+class SubjectRule:
+    subject_id: int
+    pass_mark: Decimal
+
+
+def second_sitting_subjects(
+    subjects: Iterable[SubjectRule],
+    first_marks: Mapping[int, Mark],
+    exempt_subject_ids: Iterable[int] = (),
+) -> list[int]:
+    """Subject ids this pupil may take in the second sitting: not passed, never exempt."""
+    exempt = set(exempt_subject_ids)
+    return [
+        subject.subject_id
+        for subject in subjects
+        if subject.subject_id not in exempt
+        and may_take_second_sitting(sitting_result(first_marks.get(subject.subject_id), subject.pass_mark))
+    ]
+
+
+class CourseResult(enum.StrEnum):
+    PASSED = "passed"  # every subject passed or exempt: eligible for the certificate
+    FAILED = "failed"
+    INCOMPLETE = "incomplete"  # a subject still has no final result
+
+
+def course_result(subject_results: Iterable[Result]) -> CourseResult:
+    results = list(subject_results)
+    if any(r == Result.MISSING for r in results):
+        return CourseResult.INCOMPLETE
+    if all(r.counts_as_passed for r in results):
+        return CourseResult.PASSED
+    return CourseResult.FAILED
+
+
+# ---------------------------------------------------------------- completeness of a sitting
+
+
+@dataclass(frozen=True)
+class MissingCell:
+    enrolment_id: int
+    subject_id: int
+
+
+def missing_cells(
+    sitting: int,
+    enrolment_ids: Iterable[int],
+    subjects: Iterable[SubjectRule],
+    marks: Mapping[tuple[int, int, int], Mark],
+    exemptions: Iterable[tuple[int, int]],
+) -> list[MissingCell]:
+    """Which (pupil, subject) cells still need a mark before this sitting can be submitted.
+
+    `marks` is keyed by (enrolment_id, subject_id, sitting); `enrolment_ids` holds only the
+    enrolments that can be scored (paid, admitted). Exempt cells never need a mark. In the
+    second sitting only the subjects not passed in the first need one. An absence is a mark.
+    """
+    exempt = set(exemptions)
+    subject_list = list(subjects)
+    missing: list[MissingCell] = []
+    for enrolment_id in enrolment_ids:
+        for subject in subject_list:
+            if (enrolment_id, subject.subject_id) in exempt:
+                continue
+            if sitting == 2:
+                first = marks.get((enrolment_id, subject.subject_id, 1))
+                if not may_take_second_sitting(sitting_result(first, subject.pass_mark)):
+                    continue
+            mark = marks.get((enrolment_id, subject.subject_id, sitting))
+            if mark is None or mark.is_empty:
+                missing.append(MissingCell(enrolment_id, subject.subject_id))
+    return missing
+
+
+# ---------------------------------------------------------------- rubric suggestion
+
+
+@dataclass(frozen=True)
+class RubricSuggestion:
+    points: Decimal  # sum of the chosen levels' points
+    maximum_points: Decimal  # sum of each criterion's highest level
+    suggested: Decimal  # scaled to the subject's maximum, rounded to 0.5
+    chosen: int
+    criteria: int
+
+    @property
+    def is_complete(self) -> bool:
+        return self.chosen == self.criteria
+
+
+def rubric_suggestion(
+    chosen_points: Iterable[Decimal],
+    criterion_maxima: Iterable[Decimal],
+    subject_maximum: Decimal,
+) -> RubricSuggestion | None:
+    """Scale the rubric total to the subject's maximum: points / max points x subject max.
+
+    Rounded half up to the nearest 0.5, the precision Flemish teachers score in.
+    None when nothing is chosen or the rubric has no points.
+    """
+    chosen = list(chosen_points)
+    maxima = list(criterion_maxima)
+    maximum_points = sum(maxima, Decimal(0))
+    if not chosen or maximum_points <= 0:
+        return None
+    points = sum(chosen, Decimal(0))
+    raw = points / maximum_points * subject_maximum
+    suggested = (raw * 2).quantize(Decimal("1"), rounding="ROUND_HALF_UP") / 2
+    suggested = min(max(suggested, Decimal(0)), subject_maximum)
+    return RubricSuggestion(points, maximum_points, suggested, len(chosen), len(maxima))
+
+
+# ---------------------------------------------------------------- school years and trimesters
+
+
+def school_year_of(day: date) -> str:
+    """The school year (1 Sep - 31 Aug) a date falls in, as "2026-2027"."""
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}-{start + 1}"
+
+
+def trimester_of(day: date) -> int:
+    """Trimester 1: Sep-Dec, 2: Jan-Mar, 3: Apr-Aug."""
+    if day.month >= 9:
+        return 1
+    if day.month <= 3:
+        return 2
+    return 3
+
+
+MINIMUM_PUPILS_TRACK_1 = 10
+
+
+def needs_justification(track: int, pupil_count: int) -> bool:
+    """Track-1 courses under 10 pupils need an extra justification."""
+    return track == 1 and pupil_count < MINIMUM_PUPILS_TRACK_1

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+
+from teacherapp import create_app
+from teacherapp.config import ConfigError, load_config, normalise_database_url
+
+
+def test_production_refuses_to_start_without_secrets(monkeypatch, tmp_path):
+    monkeypatch.setenv("TEACHERAPP_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY, DATABASE_URL"):
+        load_config(str(tmp_path))
+
+
+def test_production_starts_with_secrets_and_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("TEACHERAPP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@localhost/db")
+    config = load_config(str(tmp_path))
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@localhost/db"
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_NAME"] == "__Host-session"
+
+
+def test_development_defaults_to_sqlite_in_the_instance_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("TEACHERAPP_ENV", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = load_config(str(tmp_path))
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/teacherapp.sqlite"
+
+
+def test_database_url_is_taken_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("TEACHERAPP_ENV", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///" + str(tmp_path / "x.sqlite"))
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("x.sqlite")
+
+
+def test_normalise_database_url():
+    assert normalise_database_url("postgresql://a/b") == "postgresql+psycopg://a/b"
+    assert normalise_database_url("sqlite:///x") == "sqlite:///x"
