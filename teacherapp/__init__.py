@@ -79,10 +79,24 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from teacherapp.admin import bp as admin_bp
+    from teacherapp.auditlog import bp as auditlog_bp
     from teacherapp.auth import bp as auth_bp
+    from teacherapp.content import bp as content_bp
+    from teacherapp.courses import bp as courses_bp
+    from teacherapp.deliberation import bp as deliberation_bp
     from teacherapp.errors import bp as errors_bp
     from teacherapp.main import bp as main_bp
+    from teacherapp.scoring import bp as scoring_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    # Teachers' areas. Every URL with a course id checks the course through permissions.
+    app.register_blueprint(courses_bp, url_prefix="/courses")
+    app.register_blueprint(scoring_bp, url_prefix="/courses")
+    # Secretariat areas live under /admin; the content feed for machines under /api.
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(deliberation_bp, url_prefix="/admin")
+    app.register_blueprint(auditlog_bp, url_prefix="/admin/audit")
+    app.register_blueprint(content_bp)

@@ -1,0 +1,3 @@
+"""Routes of the admin area."""
+
+from teacherapp.admin import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of the auditlog area."""
+
+from teacherapp.auditlog import bp  # noqa: F401

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("content", __name__)
+
+from teacherapp.content import routes  # noqa: E402,F401

@@ -1,0 +1,3 @@
+"""Routes of the courses area."""
+
+from teacherapp.courses import bp  # noqa: F401

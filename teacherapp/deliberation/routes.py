@@ -1,0 +1,3 @@
+"""Routes of the deliberation area."""
+
+from teacherapp.deliberation import bp  # noqa: F401

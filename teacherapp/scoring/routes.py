@@ -1,0 +1,3 @@
+"""Routes of the scoring area."""
+
+from teacherapp.scoring import bp  # noqa: F401
