@@ -1,0 +1,143 @@
+"""How far scoring is, per course and sitting: loaded in a fixed number of queries.
+
+Used by the course cards, the submission check and the secretariat's overview, so that the
+three always agree on what "entered", "required" and "missing" mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from teacherapp.extensions import db
+from teacherapp.models import (
+    Course,
+    CourseType,
+    Enrolment,
+    ExamMoment,
+    Exemption,
+    Pupil,
+    Score,
+    Subject,
+    Submission,
+)
+from teacherapp.rules import Mark, MissingCell, SubjectRule, missing_cells, scoring_refusal
+
+SITTINGS = (1, 2)
+
+
+@dataclass
+class SittingProgress:
+    course_id: int
+    sitting: int
+    required: int = 0
+    missing: list[MissingCell] = field(default_factory=list)
+    submission: Submission | None = None
+
+    @property
+    def entered(self) -> int:
+        return self.required - len(self.missing)
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submission is not None and self.submission.is_locked
+
+
+@dataclass
+class CourseScoringData:
+    """Everything the completeness rules need for a set of courses, keyed for lookup."""
+
+    scorable: dict[int, list[int]]  # course_id -> enrolment ids that can be scored
+    subjects: dict[int, list[SubjectRule]]  # course_id -> subjects in order
+    marks: dict[tuple[int, int, int], Mark]  # (enrolment, subject, sitting) -> mark
+    exemptions: set[tuple[int, int]]  # (enrolment, subject)
+    submissions: dict[tuple[int, int], Submission]  # (course, sitting) -> submission
+
+
+def load_course_scoring_data(course_ids: Iterable[int]) -> CourseScoringData:
+    ids = list(set(course_ids))
+    data = CourseScoringData({cid: [] for cid in ids}, {cid: [] for cid in ids}, {}, set(), {})
+    if not ids:
+        return data
+    enrolment_rows = db.session.execute(
+        select(Enrolment.id, Enrolment.course_id, Enrolment.paid_at, Enrolment.passed_before,
+               Pupil.birth_date, Course.start_date, CourseType.minimum_age)
+        .join(Pupil, Pupil.id == Enrolment.pupil_id)
+        .join(Course, Course.id == Enrolment.course_id)
+        .join(CourseType, CourseType.id == Course.course_type_id)
+        .where(Enrolment.course_id.in_(ids))
+        .order_by(Enrolment.id)
+    ).all()
+    for row in enrolment_rows:
+        refusal = scoring_refusal(is_paid=row.paid_at is not None, birth_date=row.birth_date,
+                                  course_start_year=row.start_date.year,
+                                  minimum_age=row.minimum_age, passed_before=row.passed_before)
+        if refusal is None:
+            data.scorable[row.course_id].append(row.id)
+    for subject_id, course_id, pass_mark in db.session.execute(
+        select(Subject.id, Subject.course_id, Subject.pass_mark)
+        .where(Subject.course_id.in_(ids)).order_by(Subject.position, Subject.id)
+    ):
+        data.subjects[course_id].append(SubjectRule(subject_id, pass_mark))
+    for row in db.session.execute(
+        select(Score.enrolment_id, Score.subject_id, Score.sitting, Score.value, Score.absence)
+        .join(Enrolment, Enrolment.id == Score.enrolment_id)
+        .where(Enrolment.course_id.in_(ids))
+    ):
+        data.marks[(row.enrolment_id, row.subject_id, row.sitting)] = Mark(row.value, row.absence)
+    data.exemptions = {
+        (row.enrolment_id, row.subject_id)
+        for row in db.session.execute(
+            select(Exemption.enrolment_id, Exemption.subject_id)
+            .join(Enrolment, Enrolment.id == Exemption.enrolment_id)
+            .where(Enrolment.course_id.in_(ids))
+        )
+    }
+    for submission in db.session.scalars(select(Submission).where(Submission.course_id.in_(ids))):
+        data.submissions[(submission.course_id, submission.sitting)] = submission
+    return data
+
+
+def sitting_progress(data: CourseScoringData, course_id: int, sitting: int) -> SittingProgress:
+    enrolment_ids = data.scorable.get(course_id, [])
+    subjects = data.subjects.get(course_id, [])
+    # Required cells: what would be missing if this sitting had no marks at all.
+    first_only = {k: v for k, v in data.marks.items() if k[2] == 1} if sitting == 2 else {}
+    required = len(missing_cells(sitting, enrolment_ids, subjects, first_only, data.exemptions))
+    missing = missing_cells(sitting, enrolment_ids, subjects, data.marks, data.exemptions)
+    return SittingProgress(course_id, sitting, required, missing,
+                           data.submissions.get((course_id, sitting)))
+
+
+def load_sitting_progress(course_ids: Iterable[int]) -> dict[tuple[int, int], SittingProgress]:
+    """(course_id, sitting) -> progress, for both sittings of every course given."""
+    ids = list(set(course_ids))
+    data = load_course_scoring_data(ids)
+    return {(cid, s): sitting_progress(data, cid, s) for cid in ids for s in SITTINGS}
+
+
+def scorable_enrolment_ids(course_id: int) -> list[int]:
+    return load_course_scoring_data([course_id]).scorable[course_id]
+
+
+def next_exam_moments(course_ids: Iterable[int], today: date) -> dict[int, ExamMoment]:
+    """course_id -> the first exam moment on or after today (None-free: absent when none)."""
+    ids = list(set(course_ids))
+    if not ids:
+        return {}
+    result: dict[int, ExamMoment] = {}
+    for moment, course_id in db.session.execute(
+        select(ExamMoment, Subject.course_id)
+        .join(Subject, Subject.id == ExamMoment.subject_id)
+        .where(Subject.course_id.in_(ids), ExamMoment.exam_date >= today)
+        .order_by(ExamMoment.exam_date, ExamMoment.sitting, Subject.position)
+    ):
+        result.setdefault(course_id, moment)
+    return result
