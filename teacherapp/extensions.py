@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,3 +32,15 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def _rate_limits_off() -> bool:
+    # Read per request: one Limiter object serves every app made by create_app (tests make
+    # several), so the switch must come from the app answering, not from the object.
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
+
+
+# Storage from RATELIMIT_STORAGE_URI: memory:// in development, Redis in production (limits
+# then hold across gunicorn workers). No default limits: each limited view says its own.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+limiter.request_filter(_rate_limits_off)

@@ -1,8 +1,14 @@
-"""Response headers every page and fragment carries."""
+"""Response headers every page and fragment carries, and the security event log."""
 
 from __future__ import annotations
 
+import json
+import logging
+from typing import Any
+
 from flask import Flask, Response, request
+
+logger = logging.getLogger("teacherapp.security")
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -22,6 +28,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def log_security_event(event: str, **fields: Any) -> None:
+    """One JSON line per login, failure, throttle or logout, for the log shipper to parse.
+
+    Never a password; the address is the client's (after ProxyFix when PROXY_HOPS is set).
+    """
+    record = {"event": event, "address": request.remote_addr, "path": request.path, **fields}
+    logger.info(json.dumps(record, default=str, ensure_ascii=False), extra={"security": record})
+
+
 def set_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -36,6 +51,9 @@ def set_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    from teacherapp.extensions import limiter
+
+    limiter.init_app(app)
     app.after_request(set_security_headers)
     if app.config["TEACHERAPP_ENV"] == "production":
 

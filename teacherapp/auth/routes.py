@@ -2,23 +2,26 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user
 from sqlalchemy import func, select
 
 from teacherapp import audit
 from teacherapp.auth import bp
 from teacherapp.auth.forms import LoginForm
-from teacherapp.extensions import db
+from teacherapp.auth.session import end_session, start_session
+from teacherapp.extensions import db, limiter
 from teacherapp.models import User
 from teacherapp.models.types import utcnow
 from teacherapp.passwords import DUMMY_HASH, verify_password
+from teacherapp.security import log_security_event
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths: never an open redirect to another host."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
@@ -29,7 +32,28 @@ def _find_user(email: str) -> User | None:
     return db.session.scalars(select(User).where(func.lower(User.email) == email.lower())).first()
 
 
+def _submitted_email() -> str:
+    return (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _account_key() -> str:
+    return "account:" + _submitted_email()
+
+
+def _address_key() -> str:
+    return "address:" + (get_remote_address() or "-")
+
+
+def _login_failed(response) -> bool:
+    # Only failed attempts count towards the limits: a successful login redirects.
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_login_failed, scope="login-account")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ADDRESS"], key_func=_address_key,
+               methods=["POST"], deduct_when=_login_failed, scope="login-address")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -44,31 +68,41 @@ def login():
             if lang:
                 session["lang"] = lang
             login_user(user, remember=form.remember.data)
-            session.permanent = True
+            start_session(remember=form.remember.data)
             user.last_login_at = utcnow()
             audit.record("login", "user", user.id, actor_id=user.id)
             db.session.commit()
+            log_security_event("login_succeeded", user_id=user.id, email=email)
             return redirect(_safe_next(request.args.get("next")))
         audit.record("login_failed", "user", user.id if user else "-", actor_id=None,
                      new=email[:254])
         db.session.commit()
+        log_security_event("login_failed", email=email, known_account=user is not None)
         # One message for every failure, so it never tells whether an account exists.
         flash(_("Email address or password is not correct."), "error")
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" else (
         200 if not form.errors else 422)
 
 
+@bp.errorhandler(429)
+def login_throttled(error):
+    # The login form again, with the reason, instead of a bare error page.
+    log_security_event("login_throttled", email=_submitted_email())
+    form = LoginForm()
+    form.password.data = ""
+    flash(_("Too many failed attempts to log in with this account or from this network. "
+            "Wait a minute and try again."), "error")
+    return render_template("auth/login.html", form=form), 429
+
+
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
     user = db.session.get(User, current_user.id)
-    user.session_version += 1  # every copy of the old cookie stops working
+    user.session_version += 1  # every copy of the old session or remember cookie stops working
     audit.record("logout", "user", user.id)
     db.session.commit()
-    lang = session.get("lang")
-    logout_user()
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    log_security_event("logout", user_id=user.id)
+    end_session()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))

@@ -1,0 +1,28 @@
+"""Builders shared by the security tests."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from teacherapp import create_app
+
+TEST_SECRET = "test-secret"
+
+
+def make_app(database_url: str, **config) -> Flask:
+    """A separate app on the test database, e.g. with the rate limiter switched on."""
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                       "SECRET_KEY": TEST_SECRET, **config})
+
+
+def production_app(monkeypatch, database_url: str, **config) -> Flask:
+    """The app as TEACHERAPP_ENV=production builds it (secure cookies, HSTS)."""
+    monkeypatch.setenv("TEACHERAPP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "p" * 40)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    try:
+        return make_app(database_url, RATELIMIT_ENABLED=False, **config)
+    finally:
+        os.environ.pop("TEACHERAPP_ENV", None)
