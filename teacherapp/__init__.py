@@ -63,6 +63,10 @@ def _init_extensions(app: Flask) -> None:
 
     init_login_manager(login_manager)
 
+    from teacherapp import ops
+
+    ops.init_app(app)  # last: health, JSON logs, compression, hashed static files
+
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
@@ -87,11 +91,14 @@ def _register_blueprints(app: Flask) -> None:
     from teacherapp.deliberation import bp as deliberation_bp
     from teacherapp.errors import bp as errors_bp
     from teacherapp.main import bp as main_bp
+    from teacherapp.offline import bp as offline_bp
     from teacherapp.scoring import bp as scoring_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    # Manifest and service worker at the root scope; offline pages under /offline.
+    app.register_blueprint(offline_bp)
     # Teachers' areas. Every URL with a course id checks the course through permissions.
     app.register_blueprint(courses_bp, url_prefix="/courses")
     app.register_blueprint(scoring_bp, url_prefix="/courses")

@@ -1,0 +1,52 @@
+"""Gunicorn settings for teacherapp; every value can be changed from the environment.
+
+    gunicorn -c gunicorn.conf.py "teacherapp:create_app()"
+
+Workers: sync workers, 2 x cores + 1 by default (WEB_CONCURRENCY overrides). A request spends
+part of its time waiting for PostgreSQL, so a core can keep about two workers busy; the
+extra one covers a worker busy with a long export. On this 2-core machine that is 5.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+_cores = multiprocessing.cpu_count()
+
+bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cores + 1)
+worker_class = "sync"
+# Behind a reverse proxy that buffers slow clients; a phone on 3G never holds a worker.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# An XLSX export of every school takes seconds, not minutes; anything longer is stuck.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+graceful_timeout = 30
+# Recycle workers now and then, so a slow leak never becomes an outage.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
+# Heartbeat files in memory, not on a possibly slow disk.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+# Load the app once in the master: workers start fast and share the compiled code.
+preload_app = True
+
+# Structured logs: one JSON object per line on stdout (access) and stderr (errors).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+logger_class = "teacherapp.ops.gunicorn_logging.JsonLogger"
+os.environ.setdefault("LOG_FORMAT", "json")
+
+# ProxyFix in the app (PROXY_HOPS) decides which forwarded headers to trust; gunicorn
+# itself then needs no list of trusted proxies.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_fork(server, worker):  # noqa: ANN001 (gunicorn's hook signature)
+    """Connections made in the master (preload) must not be shared by the workers."""
+    from teacherapp.extensions import db
+
+    app = server.app.wsgi()
+    with app.app_context():
+        db.engine.dispose(close=False)

@@ -1,0 +1,29 @@
+"""Compressed responses (brotli, else gzip) for pages, fragments and JSON.
+
+Flask-Compress does the work. Static files are not compressed here: teacherapp.ops.static_files
+serves them pre-compressed from memory, and marks them with Content-Encoding so this skips them.
+Fragments under COMPRESS_MIN_SIZE (a save's answer, usually) go out as they are: compressing
+a few hundred bytes costs more time than it saves on the wire.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_compress import Compress
+
+DEFAULTS = {
+    # zstd and deflate add nothing for browsers that all speak brotli or gzip.
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],
+    "COMPRESS_BR_LEVEL": 4,  # on-the-fly: fast, and still smaller than gzip -6
+    "COMPRESS_LEVEL": 6,
+    "COMPRESS_MIN_SIZE": 500,
+}
+
+
+
+def init_app(app: Flask) -> None:
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    # One instance per app: Compress keeps the settings it read from the app's config.
+    app.extensions["ops_compress"] = Compress(app)

@@ -1,0 +1,37 @@
+"""gunicorn.conf.py: workers from the cores, bind and sizes from the environment."""
+
+from __future__ import annotations
+
+import multiprocessing
+import runpy
+from pathlib import Path
+
+CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+
+
+def _load(monkeypatch, **env) -> dict:
+    for name in ("WEB_CONCURRENCY", "GUNICORN_BIND", "HOST", "PORT", "LOG_FORMAT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(CONF))
+
+
+def test_workers_are_twice_the_cores_plus_one(monkeypatch):
+    assert _load(monkeypatch)["workers"] == 2 * multiprocessing.cpu_count() + 1
+
+
+def test_web_concurrency_overrides_the_workers(monkeypatch):
+    assert _load(monkeypatch, WEB_CONCURRENCY="3")["workers"] == 3
+
+
+def test_bind_comes_from_the_environment(monkeypatch):
+    assert _load(monkeypatch)["bind"] == "127.0.0.1:8000"
+    assert _load(monkeypatch, HOST="0.0.0.0", PORT="9000")["bind"] == "0.0.0.0:9000"
+    assert _load(monkeypatch, GUNICORN_BIND="unix:/run/teacherapp.sock")["bind"] == "unix:/run/teacherapp.sock"
+
+
+def test_access_log_is_on_and_structured(monkeypatch):
+    conf = _load(monkeypatch)
+    assert conf["accesslog"] == "-"
+    assert conf["logger_class"] == "teacherapp.ops.gunicorn_logging.JsonLogger"
