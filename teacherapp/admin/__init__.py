@@ -2,4 +2,14 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from teacherapp.admin import routes  # noqa: E402,F401
+# One module per screen; each registers its routes on bp when imported.
+from teacherapp.admin import (  # noqa: E402,F401
+    content_items,
+    course_types,
+    courses,
+    routes,
+    rubrics,
+    schools,
+    subjects,
+    teachers,
+)

@@ -1,0 +1,115 @@
+"""Linking teachers to a course: only teachers recognised for the course's type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import and_, select
+
+from teacherapp import audit
+from teacherapp.admin import bp
+from teacherapp.admin.forms import TeacherLinkForm
+from teacherapp.admin.helpers import LINK_REFUSAL_MESSAGES, get_or_404
+from teacherapp.admin.logic import LinkRefusal, link_refusal
+from teacherapp.extensions import db
+from teacherapp.htmx import is_htmx_request
+from teacherapp.models import Course, CourseTeacher, Recognition, Role, User
+from teacherapp.permissions import secretariat_required
+
+
+@dataclass(frozen=True)
+class Candidate:
+    teacher: User
+    refusal: LinkRefusal | None
+
+    @property
+    def reason(self) -> str:
+        return str(LINK_REFUSAL_MESSAGES[self.refusal]) if self.refusal else ""
+
+
+def _candidates(course: Course) -> tuple[list[tuple[CourseTeacher, Recognition | None]], list[Candidate]]:
+    """Linked teachers (with their recognition), and every other teacher with why not."""
+    rows = db.session.execute(
+        select(User, Recognition, CourseTeacher)
+        .outerjoin(Recognition, and_(Recognition.teacher_id == User.id,
+                                     Recognition.course_type_id == course.course_type_id))
+        .outerjoin(CourseTeacher, and_(CourseTeacher.teacher_id == User.id,
+                                       CourseTeacher.course_id == course.id))
+        .where(User.role == Role.TEACHER)
+        .order_by(User.full_name)
+    ).all()
+    linked, others = [], []
+    for teacher, recognition, link in rows:
+        if link is not None:
+            linked.append((link, recognition))
+            continue
+        others.append(Candidate(teacher, _refusal(teacher, recognition)))
+    return linked, others
+
+
+def _refusal(teacher: User, recognition: Recognition | None, already_linked: bool = False):
+    return link_refusal(active=teacher.active, has_recognition=recognition is not None,
+                        recognition_revoked=recognition is not None and not recognition.is_valid,
+                        already_linked=already_linked)
+
+
+def teacher_panel_context(course: Course, error: str | None = None) -> dict:
+    linked, others = _candidates(course)
+    return {"course": course, "linked": linked, "error": error,
+            "linkable": [c for c in others if c.refusal is None],
+            "not_linkable": [c for c in others if c.refusal is not None]}
+
+
+def _panel_or_redirect(course: Course, message: str, ok: bool):
+    """htmx gets the refreshed teacher panel; a plain form goes back to the course page."""
+    if is_htmx_request():
+        context = teacher_panel_context(course, error=None if ok else message)
+        context["message"] = message if ok else None
+        return render_template("admin/_course_teachers.html", **context), 200 if ok else 422
+    flash(message, "success" if ok else "error")
+    return redirect(url_for("admin.course", course_id=course.id, _anchor="teachers"))
+
+
+@bp.route("/courses/<int:course_id>/teachers", methods=["POST"])
+@secretariat_required
+def course_teacher_link(course_id: int):
+    course = get_or_404(Course, course_id)
+    form = TeacherLinkForm()
+    if not form.validate_on_submit():
+        return _panel_or_redirect(course, _("Choose a teacher to link."), ok=False)
+    teacher = db.session.get(User, form.teacher_id.data)
+    if teacher is None or teacher.role != Role.TEACHER:
+        abort(404)
+    recognition = db.session.scalar(select(Recognition).where(
+        Recognition.teacher_id == teacher.id, Recognition.course_type_id == course.course_type_id))
+    already = db.session.scalar(select(CourseTeacher.id).where(
+        CourseTeacher.course_id == course.id, CourseTeacher.teacher_id == teacher.id)) is not None
+    refusal = _refusal(teacher, recognition, already)
+    if refusal is not None:
+        return _panel_or_redirect(course, _("%(name)s cannot be linked: %(reason)s.",
+                                            name=teacher.full_name,
+                                            reason=LINK_REFUSAL_MESSAGES[refusal]), ok=False)
+    link = CourseTeacher(course_id=course.id, teacher_id=teacher.id, linked_by_id=current_user.id)
+    db.session.add(link)
+    db.session.flush()
+    audit.record("link", "course_teacher", link.id, new=teacher.email, course_id=course.id)
+    db.session.commit()
+    return _panel_or_redirect(course, _("%(name)s linked.", name=teacher.full_name), ok=True)
+
+
+@bp.route("/courses/<int:course_id>/teachers/<int:teacher_id>/unlink", methods=["POST"])
+@secretariat_required
+def course_teacher_unlink(course_id: int, teacher_id: int):
+    course = get_or_404(Course, course_id)
+    link = db.session.scalar(select(CourseTeacher).where(
+        CourseTeacher.course_id == course.id, CourseTeacher.teacher_id == teacher_id))
+    if link is None:
+        abort(404)
+    name = link.teacher.full_name
+    audit.record("unlink", "course_teacher", link.id, old=link.teacher.email, course_id=course.id)
+    db.session.delete(link)
+    db.session.commit()
+    return _panel_or_redirect(course, _("%(name)s unlinked.", name=name), ok=True)

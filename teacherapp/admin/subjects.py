@@ -1,0 +1,182 @@
+"""Subjects of a course with an exam moment per sitting; copying them from another course."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from teacherapp.admin import bp
+from teacherapp.admin.courses import copy_source_choices
+from teacherapp.admin.forms import CopySubjectsForm, SubjectForm
+from teacherapp.admin.helpers import (
+    get_or_404,
+    record_changes,
+    record_create,
+    record_delete,
+    refusal_text,
+    snapshot,
+)
+from teacherapp.admin.logic import (
+    SubjectTemplate,
+    delete_refusals,
+    maximum_below_scores,
+    next_position,
+    plan_subject_copy,
+)
+from teacherapp.extensions import db
+from teacherapp.models import Course, ExamMoment, Exemption, Rubric, Score, Subject
+from teacherapp.permissions import secretariat_required
+from teacherapp.rules import format_score, trimester_of
+
+FIELDS = ["name", "kind", "maximum", "pass_mark", "position", "rubric_id"]
+SITTINGS = {1: "first", 2: "second"}
+
+
+def _subject_form(course: Course, subject: Subject | None = None) -> SubjectForm:
+    form = SubjectForm(obj=subject)
+    form.course_id = course.id
+    form.editing_id = subject.id if subject else None
+    rubrics = db.session.execute(select(Rubric.id, Rubric.name)
+                                 .where(Rubric.course_type_id == course.course_type_id)
+                                 .order_by(Rubric.name)).all()
+    form.rubric_id.choices = [("", _("No rubric"))] + [(r.id, r.name) for r in rubrics]
+    if subject is not None and not form.is_submitted():
+        for moment in subject.exam_moments:
+            prefix = SITTINGS[moment.sitting]
+            getattr(form, f"{prefix}_date").data = moment.exam_date
+            getattr(form, f"{prefix}_trimester").data = moment.trimester
+    return form
+
+
+def _apply(form: SubjectForm, subject: Subject, siblings: list[int]) -> None:
+    subject.name = form.name.data.strip()
+    subject.kind = form.kind.data
+    subject.maximum = form.maximum.data
+    subject.pass_mark = form.pass_mark.data
+    subject.position = form.position.data if form.position.data is not None else next_position(siblings)
+    subject.rubric_id = form.rubric_id.data
+
+
+def _apply_moments(form: SubjectForm, subject: Subject) -> None:
+    """Plan, move or clear the exam moment of each sitting; the trimester defaults from the date."""
+    existing = {m.sitting: m for m in subject.exam_moments}
+    for sitting, prefix in SITTINGS.items():
+        day: date | None = getattr(form, f"{prefix}_date").data
+        trimester = getattr(form, f"{prefix}_trimester").data
+        moment = existing.get(sitting)
+        if day is None:
+            if moment is not None:
+                record_delete("exam_moment", moment, f"sitting {sitting}: {moment.exam_date}",
+                              course_id=subject.course_id)
+                subject.exam_moments.remove(moment)
+            continue
+        trimester = trimester or trimester_of(day)
+        if moment is None:
+            moment = ExamMoment(sitting=sitting, exam_date=day, trimester=trimester)
+            subject.exam_moments.append(moment)
+            record_create("exam_moment", moment, ["subject_id", "sitting", "exam_date", "trimester"],
+                          course_id=subject.course_id)
+        else:
+            before = snapshot(moment, ["exam_date", "trimester"])
+            moment.exam_date, moment.trimester = day, trimester
+            record_changes("exam_moment", moment, before, course_id=subject.course_id)
+
+
+def _render_form(form: SubjectForm, course: Course, subject: Subject | None):
+    return render_template("admin/subject_form.html", form=form, course=course, subject=subject), \
+        422 if form.errors else 200
+
+
+@bp.route("/courses/<int:course_id>/subjects/new", methods=["GET", "POST"])
+@secretariat_required
+def subject_new(course_id: int):
+    course = get_or_404(Course, course_id)
+    form = _subject_form(course)
+    if form.validate_on_submit():
+        subject = Subject(course_id=course.id)
+        _apply(form, subject, [s.position for s in course.subjects])
+        db.session.add(subject)
+        record_create("subject", subject, FIELDS, course_id=course.id)
+        _apply_moments(form, subject)
+        db.session.commit()
+        flash(_("Subject %(name)s added.", name=subject.name), "success")
+        return redirect(url_for("admin.course", course_id=course.id, _anchor="subjects"))
+    return _render_form(form, course, None)
+
+
+@bp.route("/subjects/<int:subject_id>/edit", methods=["GET", "POST"])
+@secretariat_required
+def subject_edit(subject_id: int):
+    subject = get_or_404(Subject, subject_id)
+    course = subject.course
+    form = _subject_form(course, subject)
+    if form.validate_on_submit():
+        highest = db.session.scalar(select(func.max(Score.value)).where(Score.subject_id == subject.id))
+        if maximum_below_scores(form.maximum.data, highest):
+            form.maximum.errors.append(_("A score of %(score)s was already entered; the maximum "
+                                         "cannot be lower.", score=format_score(highest)))
+            return _render_form(form, course, subject)
+        before = snapshot(subject, FIELDS)
+        _apply(form, subject, [s.position for s in course.subjects if s.id != subject.id])
+        record_changes("subject", subject, before, course_id=course.id)
+        _apply_moments(form, subject)
+        db.session.commit()
+        flash(_("Subject %(name)s saved.", name=subject.name), "success")
+        return redirect(url_for("admin.course", course_id=course.id, _anchor="subjects"))
+    return _render_form(form, course, subject)
+
+
+@bp.route("/subjects/<int:subject_id>/delete", methods=["POST"])
+@secretariat_required
+def subject_delete(subject_id: int):
+    subject = get_or_404(Subject, subject_id)
+    course_id = subject.course_id
+    entered = (db.session.scalar(select(func.count(Score.id)).where(Score.subject_id == subject.id))
+               + db.session.scalar(select(func.count(Exemption.id))
+                                   .where(Exemption.subject_id == subject.id)))
+    refusals = delete_refusals(scores=entered)
+    if refusals:
+        flash(_("%(name)s cannot be deleted: %(reasons)s.", name=subject.name,
+                reasons=refusal_text(refusals)), "error")
+        return redirect(url_for("admin.subject_edit", subject_id=subject.id))
+    record_delete("subject", subject, subject.name, course_id=course_id)
+    db.session.delete(subject)
+    db.session.commit()
+    flash(_("Subject %(name)s deleted.", name=subject.name), "success")
+    return redirect(url_for("admin.course", course_id=course_id, _anchor="subjects"))
+
+
+@bp.route("/courses/<int:course_id>/subjects/copy", methods=["POST"])
+@secretariat_required
+def subjects_copy(course_id: int):
+    course = get_or_404(Course, course_id)
+    form = CopySubjectsForm()
+    form.source_id.choices = copy_source_choices(course)
+    if not form.validate_on_submit():
+        flash(_("Choose another course of the same type to copy from."), "error")
+        return redirect(url_for("admin.course", course_id=course.id, _anchor="subjects"))
+    source = get_or_404(Course, form.source_id.data)
+    if source.course_type_id != course.course_type_id or source.id == course.id:
+        abort(404)  # the choices never offer these
+    plan = plan_subject_copy(
+        [SubjectTemplate(s.name, s.kind, s.maximum, s.pass_mark, s.position, s.rubric_id)
+         for s in source.subjects],
+        [s.name for s in course.subjects],
+    )
+    for template in plan.to_create:
+        subject = Subject(course_id=course.id, name=template.name, kind=template.kind,
+                          maximum=template.maximum, pass_mark=template.pass_mark,
+                          position=template.position, rubric_id=template.rubric_id)
+        db.session.add(subject)
+        record_create("subject", subject, FIELDS,
+                      course_id=course.id)
+    db.session.commit()
+    message = _("%(n)s subjects copied; plan their exam moments.", n=len(plan.to_create))
+    if plan.skipped:
+        message += " " + _("Skipped because this course already has them: %(names)s.",
+                           names=", ".join(plan.skipped))
+    flash(message, "success" if plan.to_create else "warning")
+    return redirect(url_for("admin.course", course_id=course.id, _anchor="subjects"))
