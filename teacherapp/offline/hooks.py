@@ -1,0 +1,93 @@
+"""What every page tells the offline layer, and what logging out wipes.
+
+- `offline_config()` (a template global) is read by static/offline.js from its <script> tag:
+  who is logged in (caches and the queue are kept per user), where the worker lives, and the
+  interface texts in the user's language.
+- `X-Offline-User` on every HTML answer tells the service worker whose page it is, so it
+  files the page in that user's cache and never serves it to anyone else.
+- The logout answer carries `Clear-Site-Data`, so the browser drops the teacher's cached pages
+  and queue even if the page's own clean-up did not run.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Response, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from teacherapp.offline import bp
+
+USER_HEADER = "X-Offline-User"
+LOGOUT_ENDPOINT = "auth.logout"
+
+
+def _user_id() -> int:
+    return int(current_user.id) if current_user and current_user.is_authenticated else 0
+
+
+def _texts() -> dict[str, str]:
+    # {n}, {when}, {done} ... are filled in by offline.js.
+    return {
+        "online": _("Online"),
+        "offline": _("Offline"),
+        "waiting": _("Waiting to be sent (%(count)s)", count="{n}"),
+        "attention": _("Needs your attention (%(count)s)", count="{n}"),
+        "lastSync": _("Last sync %(when)s", when="{when}"),
+        "cellPending": _("waiting to be sent"),
+        "cellConflict": _("conflict: choose a value"),
+        "cellRejected": _("not saved: see the queue"),
+        "staleCopy": _("Offline copy, last refreshed on %(when)s", when="{when}"),
+        "makeAvailable": _("Make available offline"),
+        "availableSince": _("Available offline, refreshed on %(when)s", when="{when}"),
+        "preparing": _("Preparing… %(done)s of %(total)s", done="{done}", total="{total}"),
+        "prepareFailed": _("Could not fetch %(failed)s of %(total)s pages. Try again with network.",
+                           failed="{failed}", total="{total}"),
+        "needsNetwork": _("This needs a network connection."),
+        "sendNow": _("Send now"),
+        "sending": _("Sending…"),
+        "nothingWaiting": _("Nothing is waiting to be sent."),
+        "statePending": _("Waiting to be sent"),
+        "stateConflict": _("Conflict: this was changed on another device meanwhile"),
+        "stateRejected": _("Refused by the server"),
+        "stateLogin": _("Log in again to send your saves."),
+        "yourValue": _("Your value"),
+        "serverValue": _("Now on the server"),
+        "keepMine": _("Keep my value"),
+        "keepServer": _("Keep the server's value"),
+        "dismiss": _("Dismiss"),
+        "recordedAt": _("Recorded %(when)s", when="{when}"),
+        "noReason": _("The server gave no reason (status %(status)s).", status="{status}"),
+        "updateReady": _("A new version of the app is ready."),
+        "reload": _("Reload"),
+        "logoutUnsent": _("%(count)s saves have not been sent yet. Logging out deletes them from "
+                          "this device. Log out anyway?", count="{n}"),
+    }
+
+
+@bp.app_context_processor
+def _offline_template_globals() -> dict[str, Any]:
+    def offline_config() -> dict[str, Any]:
+        return {
+            "user": _user_id(),
+            "sw": url_for("offline.service_worker"),
+            "css": url_for("static", filename="css/offline.css"),
+            "queue": url_for("offline.index"),
+            "token": url_for("offline.csrf_token"),
+            "pages": url_for("offline.course_pages", course_id=0),
+            "renderedAt": datetime.now(UTC).isoformat(timespec="seconds"),
+            "texts": _texts(),
+        }
+
+    return {"offline_config": offline_config}
+
+
+@bp.after_app_request
+def _mark_pages_and_wipe_on_logout(response: Response) -> Response:
+    if request.endpoint == LOGOUT_ENDPOINT and response.status_code < 400:
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    elif response.mimetype == "text/html":
+        response.headers[USER_HEADER] = str(_user_id())
+    return response
