@@ -1,0 +1,126 @@
+"""Version-checked writes of one score or one rubric level, each with one audit event.
+
+A save names the version it was based on (0: the cell was empty). The write is atomic:
+an UPDATE ... WHERE version = :base that must hit one row, or an INSERT that loses the race
+on the unique constraint. Either way the loser gets a conflict and nothing is overwritten.
+The caller commits (together with the idempotency record) or rolls back.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
+
+from teacherapp import audit
+from teacherapp.extensions import db
+from teacherapp.models import AssessmentContext, Score, SkillAssessment
+from teacherapp.rules import Mark, format_score
+
+
+class Outcome(enum.StrEnum):
+    SAVED = "saved"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+
+
+@dataclass(frozen=True)
+class Written:
+    outcome: Outcome
+    row_id: int | None = None
+    version: int = 0
+
+
+CONFLICT = Written(Outcome.CONFLICT)
+
+
+def describe_mark(mark: Mark | None) -> str | None:
+    """How a mark reads in the audit log: "7.5", "absent", "excused", or None."""
+    if mark is None or mark.is_empty:
+        return None
+    if mark.absence is not None:
+        return mark.absence.value
+    return format_score(mark.value, decimal_comma=False)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def write_score(
+    *, course_id: int, enrolment_id: int, subject_id: int, sitting: int,
+    score_id: int | None, stored_version: int, base_version: int,
+    old: Mark | None, new: Mark, user_id: int,
+) -> Written:
+    """Store `new` if the cell is still at `base_version`; audit the change."""
+    if base_version != stored_version:
+        return CONFLICT
+    value = new.value
+    absence = new.absence.value if new.absence else None
+    if score_id is None:
+        try:
+            result = db.session.execute(insert(Score).values(
+                enrolment_id=enrolment_id, subject_id=subject_id, sitting=sitting,
+                value=value, absence=absence, version=1, updated_by_id=user_id,
+                updated_at=_now()))
+        except IntegrityError:  # another device created the cell a moment ago
+            db.session.rollback()
+            return CONFLICT
+        score_id = result.inserted_primary_key[0]
+        action, version = "create", 1
+    else:
+        result = db.session.execute(
+            update(Score)
+            .where(Score.id == score_id, Score.version == base_version)
+            .values(value=value, absence=absence, version=Score.version + 1,
+                    updated_by_id=user_id, updated_at=_now())
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            db.session.rollback()
+            return CONFLICT
+        action, version = "update", base_version + 1
+    audit.record(action, "score", score_id, field=f"sitting_{sitting}",
+                 old=describe_mark(old), new=describe_mark(new), course_id=course_id,
+                 actor_id=user_id)
+    return Written(Outcome.SAVED, score_id, version)
+
+
+def write_level(
+    *, course_id: int, enrolment_id: int, criterion_id: int, context: AssessmentContext,
+    assessment_id: int | None, stored_version: int, base_version: int,
+    old_level: str | None, new_level_id: int | None, new_level: str | None, note: str,
+    user_id: int,
+) -> Written:
+    """Store a chosen level (or clear it) and its note if the cell is still at `base_version`."""
+    if base_version != stored_version:
+        return CONFLICT
+    if assessment_id is None:
+        try:
+            result = db.session.execute(insert(SkillAssessment).values(
+                enrolment_id=enrolment_id, criterion_id=criterion_id, context=context.value,
+                level_id=new_level_id, note=note, version=1, assessed_by_id=user_id,
+                assessed_at=_now()))
+        except IntegrityError:
+            db.session.rollback()
+            return CONFLICT
+        assessment_id = result.inserted_primary_key[0]
+        action, version = "create", 1
+    else:
+        result = db.session.execute(
+            update(SkillAssessment)
+            .where(SkillAssessment.id == assessment_id, SkillAssessment.version == base_version)
+            .values(level_id=new_level_id, note=note, version=SkillAssessment.version + 1,
+                    assessed_by_id=user_id, assessed_at=_now())
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            db.session.rollback()
+            return CONFLICT
+        action, version = "update", base_version + 1
+    audit.record(action, "skill_assessment", assessment_id, field=f"level_{context.value}",
+                 old=old_level, new=new_level, course_id=course_id, actor_id=user_id)
+    return Written(Outcome.SAVED, assessment_id, version)
