@@ -1,0 +1,63 @@
+"""Forms of the deliberation area: imports, payments, the overview's and the export's filters."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Pupil list (CSV or Excel .xlsx)"),
+                     validators=[FileRequired(_l("Choose a file to import."))],
+                     render_kw={"accept": ".csv,.txt,.xlsx,text/csv,application/vnd."
+                                          "openxmlformats-officedocument.spreadsheetml.sheet"})
+
+
+class ConfirmImportForm(FlaskForm):
+    signature = HiddenField(validators=[DataRequired()])
+
+
+PAYMENT_STATES = [
+    ("unpaid", _l("Not paid")),
+    ("individual", _l("Paid individually")),
+    ("school_code", _l("Paid with a school payment code")),
+]
+
+
+class PaymentForm(FlaskForm):
+    state = SelectField(_l("Payment"), choices=PAYMENT_STATES)
+    code = StringField(_l("Payment code"), validators=[Optional(), Length(max=64)],
+                       filters=[lambda v: v.strip() if v else v])
+
+    def validate_code(self, field: StringField) -> None:
+        if self.state.data == "school_code" and not field.data:
+            raise ValidationError(_l("Fill in the school's payment code."))
+
+
+class FilterForm(FlaskForm):
+    """The year overview's filters: a GET form, so links can be shared and bookmarked."""
+
+    class Meta:
+        csrf = False
+
+    school_year = SelectField(_l("School year"), choices=[], validate_choice=False)
+    school = SelectField(_l("School"), choices=[], validate_choice=False)
+    course_type = SelectField(_l("Course type"), choices=[], validate_choice=False)
+    trimester = SelectField(_l("Trimester"), validate_choice=False, choices=[
+        ("", _l("All trimesters")), ("1", _l("Trimester 1")), ("2", _l("Trimester 2")),
+        ("3", _l("Trimester 3"))])
+
+
+class ExportForm(FilterForm):
+    sitting = SelectField(_l("Sitting"), validate_choice=False, choices=[
+        ("", _l("Both sittings")), ("1", _l("1st sitting")), ("2", _l("2nd sitting"))])
+    include_unsubmitted = BooleanField(_l("Also scores not submitted yet (marked as such)"))
+    file_format = RadioField(_l("File"), default="xlsx", choices=[
+        ("xlsx", _l("Excel workbook (.xlsx)")), ("csv", _l("CSV text file"))])
+    layout = RadioField(_l("Sheets (Excel)"), default="long", choices=[
+        ("long", _l("One long sheet")), ("per_course", _l("One sheet per course"))])
+    delimiter = RadioField(_l("Separator (CSV)"), default="semicolon", choices=[
+        ("semicolon", _l("Semicolon (Excel in Belgium)")), ("comma", _l("Comma"))])

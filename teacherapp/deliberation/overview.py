@@ -1,0 +1,121 @@
+"""The year overview: per course and sitting how far scoring is, and what needs attention.
+
+A fixed number of queries whatever the number of courses: the courses, pupil counts, linked
+recognised teachers, subjects' exam moments, and progress.py's own fixed set.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import joinedload
+
+from teacherapp.extensions import db
+from teacherapp.models import (
+    Course,
+    CourseTeacher,
+    CourseType,
+    Enrolment,
+    ExamMoment,
+    School,
+    Subject,
+    User,
+)
+from teacherapp.permissions import recognised_for_course_type
+from teacherapp.progress import SittingProgress, load_sitting_progress
+from teacherapp.rules import needs_justification
+
+
+class CourseWarning(enum.StrEnum):
+    UNDER_TEN = "under_ten"
+    NO_TEACHER = "no_teacher"
+    NO_SUBJECTS = "no_subjects"
+    NO_EXAM_MOMENT = "no_exam_moment"
+
+
+@dataclass(frozen=True)
+class OverviewFilters:
+    school_year: str | None = None
+    school_id: int | None = None
+    course_type_id: int | None = None
+    trimester: int | None = None
+
+
+@dataclass
+class CourseLine:
+    course: Course
+    pupils: int
+    progress: dict[int, SittingProgress]
+    warnings: list[tuple[CourseWarning, dict]] = field(default_factory=list)
+
+
+def filter_choices() -> tuple[list[str], list[School], list[CourseType]]:
+    years = list(db.session.scalars(
+        select(Course.school_year).distinct().order_by(Course.school_year.desc())))
+    schools = list(db.session.scalars(select(School).order_by(School.name)))
+    types = list(db.session.scalars(select(CourseType).order_by(CourseType.name)))
+    return years, schools, types
+
+
+def load_overview(filters: OverviewFilters) -> list[CourseLine]:
+    stmt = (select(Course).options(joinedload(Course.course_type), joinedload(Course.school))
+            .join(School, School.id == Course.school_id)
+            .order_by(School.name, Course.start_date, Course.id))
+    if filters.school_year:
+        stmt = stmt.where(Course.school_year == filters.school_year)
+    if filters.school_id:
+        stmt = stmt.where(Course.school_id == filters.school_id)
+    if filters.course_type_id:
+        stmt = stmt.where(Course.course_type_id == filters.course_type_id)
+    if filters.trimester:
+        stmt = stmt.where(exists().where(ExamMoment.subject_id == Subject.id,
+                                         Subject.course_id == Course.id,
+                                         ExamMoment.trimester == filters.trimester))
+    courses = list(db.session.scalars(stmt).unique())
+    ids = [c.id for c in courses]
+    if not ids:
+        return []
+    pupils = dict(db.session.execute(
+        select(Enrolment.course_id, func.count()).where(Enrolment.course_id.in_(ids))
+        .group_by(Enrolment.course_id)).all())
+    with_teacher = set(db.session.scalars(
+        select(CourseTeacher.course_id).distinct()
+        .join(Course, Course.id == CourseTeacher.course_id)
+        .join(User, User.id == CourseTeacher.teacher_id)
+        .where(CourseTeacher.course_id.in_(ids), User.active.is_(True),
+               recognised_for_course_type())))
+    moments: dict[int, list[tuple[str, set[int]]]] = defaultdict(list)
+    subject_sittings: dict[int, set[int]] = defaultdict(set)
+    subject_rows = db.session.execute(
+        select(Subject.id, Subject.course_id, Subject.name, ExamMoment.sitting)
+        .outerjoin(ExamMoment, ExamMoment.subject_id == Subject.id)
+        .where(Subject.course_id.in_(ids)).order_by(Subject.position, Subject.id)).all()
+    names: dict[int, tuple[int, str]] = {}
+    for subject_id, course_id, name, sitting in subject_rows:
+        names[subject_id] = (course_id, name)
+        if sitting is not None:
+            subject_sittings[subject_id].add(sitting)
+    for subject_id, (course_id, name) in names.items():
+        moments[course_id].append((name, subject_sittings[subject_id]))
+    progress = load_sitting_progress(ids)
+    lines = []
+    for course in courses:
+        line = CourseLine(course, pupils.get(course.id, 0),
+                          {s: progress[(course.id, s)] for s in (1, 2)})
+        if needs_justification(course.track, line.pupils):
+            line.warnings.append((CourseWarning.UNDER_TEN, {
+                "count": line.pupils, "justified": bool(course.justification_under_ten)}))
+        if course.id not in with_teacher:
+            line.warnings.append((CourseWarning.NO_TEACHER, {}))
+        if not moments[course.id]:
+            line.warnings.append((CourseWarning.NO_SUBJECTS, {}))
+        for name, sittings in moments[course.id]:
+            for sitting in (1, 2):
+                if sitting not in sittings:
+                    line.warnings.append((CourseWarning.NO_EXAM_MOMENT,
+                                          {"subject": name, "sitting": sitting}))
+        lines.append(line)
+    return lines
