@@ -289,7 +289,7 @@ def _history(entity: str, entity_id: int | None, course_id: int) -> list[tuple[A
         .where(AuditEvent.entity == entity, AuditEvent.entity_id == str(entity_id),
                AuditEvent.course_id == course_id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    ).tuples())
+    ).all())
 
 
 @bp.route(SCORE_URL + "/history")
