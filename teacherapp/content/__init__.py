@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("content", __name__)
 
-from teacherapp.content import routes  # noqa: E402,F401
+from teacherapp.content import api, integrations, routes  # noqa: E402,F401
