@@ -1,0 +1,178 @@
+"""Who may use which route: ONE table for the whole application.
+
+Every endpoint in app.url_map must be listed here; an endpoint that is missing fails
+tests/security/test_route_matrix.py until someone classifies it. That is the point: a new
+route is never reachable across teachers, without login or without CSRF by accident.
+
+URL arguments are built by name from the seeded world (ARGUMENTS below), always with the
+objects of side A (teacher A's school and course). Teacher B, of another school, must be
+refused all of them; teacher A is refused when one of several ids is swapped for side B's.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.security.world import Side, World
+
+
+class Access(enum.Enum):
+    PUBLIC = "anyone, logged in or not"
+    LOGIN = "any logged-in user"
+    COURSE = "the course's linked, recognised teachers (teacher B gets 404)"
+    TEACHER = "teachers only (secretariat gets 403)"
+    SECRETARIAT = "the VTS secretariat only (teachers get 403)"
+    MACHINE = "a machine with an integration token (Bearer), no cookies"
+
+
+@dataclass(frozen=True)
+class Route:
+    access: Access
+    # COURSE routes: may the secretariat use it too? (True: allowed; False: 403)
+    secretariat: bool = False
+    # The allowed user may get 404 here (e.g. an import key that exists only during an import).
+    may_404: bool = False
+    # A plausible form body, so a missing permission check would really change data.
+    data: Callable[[World, Side], dict[str, Any]] | None = None
+    # Why a mutating route needs no CSRF token (only token-authenticated machine routes).
+    csrf_exempt: str = ""
+    # The response is a file or data, not a page (headers still apply).
+    json: bool = False
+    # Shows no pupil data (e.g. the service worker), so it may be cached ("no-store" not needed).
+    pupil_data: bool = True
+    # Allowed use ends in a redirect to the login page (logging out).
+    ends_session: bool = False
+    extra_args: dict[str, Any] = field(default_factory=dict)
+
+
+P, L, C, T, S, M = (Access.PUBLIC, Access.LOGIN, Access.COURSE, Access.TEACHER,
+                    Access.SECRETARIAT, Access.MACHINE)
+
+# URL argument name -> its value in side A (or B). A new argument name fails the matrix
+# until it is added here.
+ARGUMENTS: dict[str, Callable[[World, Side], Any]] = {
+    "course_id": lambda w, s: s.course.id,
+    "enrolment_id": lambda w, s: s.enrolment.id,
+    "subject_id": lambda w, s: s.subject.id,
+    "criterion_id": lambda w, s: s.criterion.id,
+    "level_id": lambda w, s: s.level.id,
+    "rubric_id": lambda w, s: s.rubric.id,
+    "teacher_id": lambda w, s: s.teacher.id,
+    "school_id": lambda w, s: s.school.id,
+    "course_type_id": lambda w, s: s.course_type.id,
+    "recognition_id": lambda w, s: s.recognition.id,
+    "item_id": lambda w, s: s.content_item.id,
+    "token_id": lambda w, s: w.integration.id,
+    "score_id": lambda w, s: s.score.id,
+    "exemption_id": lambda w, s: s.exemption.id,
+    "pupil_id": lambda w, s: s.pupil.id,
+    "submission_id": lambda w, s: s.submission.id,
+    "sitting": lambda w, s: 1,
+    "context": lambda w, s: "class",
+    "key": lambda w, s: "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f",
+    "token": lambda w, s: "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f",
+    "filename": lambda w, s: "app.css",
+}
+# Arguments that are not object ids: never swapped between sides.
+NOT_IDS = {"sitting", "context", "key", "token", "filename"}
+
+
+def _score(w: World, s: Side) -> dict[str, Any]:
+    return {"value": "3", "version": str(s.score.version), "absence": ""}
+
+
+def _level(w: World, s: Side) -> dict[str, Any]:
+    return {"level_id": str(s.criterion.levels[0].id), "version": "1", "note": "x"}
+
+
+def _named(w: World, s: Side) -> dict[str, Any]:
+    return {"name": "Changed by the route matrix", "city": "X", "full_name": "Changed",
+            "email": "changed@example.com", "reason": "route matrix test reason",
+            "title": "Changed", "description": "Changed"}
+
+
+ROUTES: dict[str, Route] = {
+    "static": Route(P, pupil_data=False),
+    # auth, main
+    "auth.login": Route(P, data=lambda w, s: {"email": s.teacher.email, "password": "x" * 12}),
+    "auth.logout": Route(L, ends_session=True),
+    "main.home": Route(L),
+    "main.set_language": Route(P, data=lambda w, s: {"lang": "en", "next": "/"}),
+    # operations
+    "ops.healthz": Route(P, json=True),
+    "ops.live": Route(P, json=True),
+    # offline / PWA
+    "offline.web_manifest": Route(P, json=True, pupil_data=False),
+    "offline.service_worker": Route(P, json=True, pupil_data=False),
+    "offline.fallback": Route(P),
+    "offline.index": Route(L),
+    "offline.csrf_token": Route(L, json=True),
+    "offline.course_pages": Route(C, secretariat=True, json=True),
+    # courses (teachers' view of their courses; the secretariat sees every course)
+    "courses.index": Route(L),
+    "courses.show": Route(C, secretariat=True),
+    "courses.pupil": Route(C, secretariat=True),
+    "courses.content": Route(C, secretariat=True),
+    # scoring
+    "scoring.exam_mode": Route(C),
+    "scoring.grid": Route(C, secretariat=True),
+    "scoring.score_cell": Route(C, data=_score),
+    "scoring.score_history": Route(C),
+    "scoring.level_cell": Route(C, data=_level),
+    "scoring.level_history": Route(C),
+    # The secretariat may record or remove an exemption too (e.g. after a submission).
+    "scoring.exemption": Route(C, secretariat=True,
+                               data=lambda w, s: {"kind": "exemption", "reason": "matrix"}),
+    "scoring.remove_exemption": Route(C, secretariat=True),
+    "scoring.submission": Route(C, secretariat=True),
+    "scoring.submit": Route(C),
+    "scoring.reopen": Route(S, data=lambda w, s: {"reason": "route matrix reopen"}),
+    # content: the machine feed, imports and integrations (secretariat)
+    "content.api_content_views": Route(M, json=True,
+                                       csrf_exempt="token-authenticated JSON API; cookies do not "
+                                                   "authenticate it, so a forged request has no power"),
+    "content.import_views": Route(S),
+    "content.preview_import": Route(S, may_404=True),
+    "content.confirm_import": Route(S, may_404=True),
+    "content.cancel_import": Route(S, may_404=True),
+    "content.integrations": Route(S),
+    "content.create_integration": Route(S, data=lambda w, s: {"name": "Matrix"}),
+    "content.revoke_integration": Route(S),
+    # audit log
+    "auditlog.index": Route(S),
+}
+
+# The secretariat's deliberation: overview, export, pupil imports and payments.
+for _endpoint, _route in {
+    "deliberation.overview": Route(S),
+    "deliberation.export": Route(S),
+    "deliberation.export_download": Route(S, json=True),
+    "deliberation.import_pupils": Route(S),
+    "deliberation.import_preview": Route(S, may_404=True),
+    "deliberation.import_cancel": Route(S, may_404=True),
+    "deliberation.payments": Route(S),
+    "deliberation.set_payment": Route(S, data=lambda w, s: {"paid": "", "method": ""}),
+}.items():
+    ROUTES[_endpoint] = _route
+
+# The secretariat's administration screens: every one of them is secretariat-only.
+for _endpoint in (
+    "admin.index", "admin.schools", "admin.school_new", "admin.school_edit", "admin.school_delete",
+    "admin.teachers", "admin.teacher_new", "admin.teacher", "admin.teacher_edit",
+    "admin.teacher_disable", "admin.teacher_enable", "admin.teacher_password",
+    "admin.recognition_add", "admin.recognition_revoke",
+    "admin.course_types", "admin.course_type_new", "admin.course_type_edit",
+    "admin.course_type_delete",
+    "admin.courses", "admin.course_new", "admin.course", "admin.course_edit",
+    "admin.course_teacher_link", "admin.course_teacher_unlink",
+    "admin.subject_new", "admin.subject_edit", "admin.subject_delete", "admin.subjects_copy",
+    "admin.rubrics", "admin.rubric_new", "admin.rubric", "admin.rubric_edit", "admin.rubric_delete",
+    "admin.criterion_add", "admin.criterion_edit", "admin.criterion_move",
+    "admin.criterion_delete", "admin.level_add", "admin.level_edit", "admin.level_delete",
+    "admin.content_items", "admin.content_item_new", "admin.content_item_edit",
+    "admin.content_item_delete",
+):
+    ROUTES[_endpoint] = Route(S, data=_named)
