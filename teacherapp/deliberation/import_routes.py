@@ -90,7 +90,7 @@ def import_preview(course_id: int, token: str):
     upload, gone = _pending_or_redirect(course.id, token)
     if gone:
         return gone
-    plan = plan_for_course(course, upload.table)
+    plan = plan_for_course(course, upload.table, upload.uploaded_at)
     form = ConfirmImportForm(signature=plan.signature())
     if form.validate_on_submit():
         if form.signature.data != plan.signature():

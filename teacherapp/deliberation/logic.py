@@ -240,8 +240,8 @@ def parse_payment(paid_text: str, method_text: str, code_text: str
                 return None, problems
     if not paid:
         return PaymentInput(paid=False), problems
-    if method is None:
-        method = "school_code" if code else "individual"
+    if method is None and code:
+        method = "school_code"
     if method == "school_code" and not code:
         problems.append(RowProblem.CODE_MISSING)
     return PaymentInput(True, paid_on, method, code), problems
@@ -339,13 +339,18 @@ def _payment_changes(payment: PaymentInput | None, enrolment: ExistingEnrolment 
         # A list made before the payment arrived must not undo it: unpaying is done by hand.
         return [], old_paid is not None
     new_paid = paid_at_from(payment.paid_on) if payment.paid_on else (old_paid or now)
+    # "betaald: ja" alone keeps how a registered payment was made; a new one is individual.
+    new_method = payment.method or old_method or "individual"
+    new_code = payment.code if payment.method else old_code
+    if new_method == "individual" and payment.method:
+        new_code = payment.code
     changes = []
     if new_paid != old_paid:
         changes.append(Change("paid_at", old_paid, new_paid))
-    if payment.method != old_method:
-        changes.append(Change("payment_method", old_method, payment.method))
-    if payment.code != old_code and (payment.code or payment.method == "individual"):
-        changes.append(Change("payment_code", old_code, payment.code))
+    if new_method != old_method:
+        changes.append(Change("payment_method", old_method, new_method))
+    if new_code != old_code:
+        changes.append(Change("payment_code", old_code, new_code))
     return changes, False
 
 

@@ -13,7 +13,7 @@ FILE_ERRORS = {
                                  "(semicolon or comma) or as an Excel workbook (.xlsx)."),
     TabularError.UNREADABLE: _l("The file could not be read. Open it in Excel and save it "
                                 "again as .xlsx or .csv."),
-    TabularError.NO_HEADER: _l("The file has no header row with column names."),
+    TabularError.NO_HEADER: _l("The file is empty: it has no header row with column names."),
     TabularError.TOO_MANY_ROWS: _l("The file has too many rows (at most 50,000)."),
     FileProblem.MISSING_COLUMNS: _l("No pupil columns found. The first row needs the column "
                                     "names: voornaam, naam and geboortedatum (or a column "

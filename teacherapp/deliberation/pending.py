@@ -14,6 +14,7 @@ import secrets
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from teacherapp.tabular import Row, Table
@@ -28,6 +29,7 @@ class PendingImport:
     course_id: int
     filename: str
     table: Table
+    uploaded_at: datetime  # "betaald: ja" without a date means paid as of the upload
 
 
 def _folder(base: str | os.PathLike) -> Path:
@@ -50,6 +52,7 @@ def save(base: str | os.PathLike, user_id: int, course_id: int, filename: str,
     payload = {
         "course_id": course_id,
         "filename": filename,
+        "uploaded_at": datetime.now(UTC).isoformat(),
         "format": table.format,
         "headers": table.headers,
         "rows": [[row.number, row.values] for row in table.rows],
@@ -75,7 +78,8 @@ def load(base: str | os.PathLike, user_id: int, token: str) -> PendingImport | N
         payload = json.load(fh)
     table = Table(payload["headers"], [Row(n, values) for n, values in payload["rows"]],
                   payload["format"])
-    return PendingImport(token, int(payload["course_id"]), payload["filename"], table)
+    return PendingImport(token, int(payload["course_id"]), payload["filename"], table,
+                         datetime.fromisoformat(payload["uploaded_at"]))
 
 
 def discard(base: str | os.PathLike, user_id: int, token: str) -> None:

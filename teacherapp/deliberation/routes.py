@@ -29,8 +29,8 @@ from teacherapp.formatting import date_filter
 from teacherapp.htmx import render_page_or_partial
 from teacherapp.permissions import secretariat_required
 
-# The reopen action belongs to the scoring area; we link to it once it exists.
-REOPEN_ENDPOINTS = ("scoring.reopen_submission", "scoring.reopen")
+# The reopen action belongs to the scoring area: its submission page holds the reopen form.
+REOPEN_ENDPOINTS = ("scoring.submission",)
 
 
 def _import_value(value: object, field_name: str) -> str:
@@ -123,7 +123,7 @@ def _words() -> export_module.Words:
         _("Track"), _("School year"), _("Last name"), _("First name"), _("VTS account id"),
         _("Birth date"), _("Paid"), _("Subject"), _("Maximum"), _("Pass mark"),
         _("Trimester 1st sitting"), _("1st sitting score or code"), _("Trimester 2nd sitting"),
-        _("2nd sitting score or code"), _("Final result"), _("Exempt"), _("Exemption reason"),
+        _("2nd sitting score or code"), _("Final result of the subject"), _("Exempt"), _("Exemption reason"),
         _("1st sitting submitted"), _("1st sitting submitted by"), _("1st sitting submitted at"),
         _("2nd sitting submitted"), _("2nd sitting submitted by"), _("2nd sitting submitted at"),
     ]
