@@ -340,3 +340,27 @@ def test_pages_have_no_inline_style_or_script(client, auth, name):
     assert "style=" not in html
     assert "hx-on" not in html and "onclick" not in html
     assert "<script>" not in html
+
+
+def test_pupil_page_links_to_exam_mode_only_for_a_scorable_pupil_and_a_teacher(client, auth, make):
+    w = h.world(pupils=1)
+    unpaid = make.enrolment(w.course, paid=False)
+    auth.login(w.teacher)
+    html = client.get(f"/courses/{w.course.id}/pupils/{w.enrolments[0].id}").get_data(as_text=True)
+    assert f"/courses/{w.course.id}/exam?pupil={w.enrolments[0].id}" in html
+    html = client.get(f"/courses/{w.course.id}/pupils/{unpaid.id}").get_data(as_text=True)
+    assert "/exam?pupil=" not in html
+    auth.logout()
+    auth.login(w.secretariat)
+    html = client.get(f"/courses/{w.course.id}/pupils/{w.enrolments[0].id}").get_data(as_text=True)
+    assert "/exam?pupil=" not in html
+
+
+def test_course_page_links_to_the_scoring_pages_for_teachers(client, auth):
+    w = h.world(pupils=1)
+    auth.login(w.teacher)
+    html = client.get(f"/courses/{w.course.id}").get_data(as_text=True)
+    assert f"/courses/{w.course.id}/exam" in html
+    assert f"/courses/{w.course.id}/grid" in html
+    assert f"/courses/{w.course.id}/submission/1" in html
+    assert f"/courses/{w.course.id}/submission/2" in html

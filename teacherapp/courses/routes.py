@@ -85,8 +85,12 @@ def pupil(course_id: int, enrolment_id: int) -> str:
     enrolment = get_enrolment_or_404(course_id, enrolment_id)
     course = enrolment.course
     detail = load_pupil_detail(course, enrolment)
+    exam_url = None
+    if (current_user.is_teacher and detail.row.can_be_scored
+            and "scoring.exam_mode" in current_app.view_functions):
+        exam_url = url_for("scoring.exam_mode", course_id=course.id, pupil=enrolment.id)
     return render_template("courses/pupil.html", course=course, detail=detail,
-                           row=detail.row, scoring_links=scoring_links(course.id))
+                           row=detail.row, exam_url=exam_url)
 
 
 @bp.route("/<int:course_id>/content")
