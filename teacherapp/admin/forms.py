@@ -233,9 +233,15 @@ class RecognitionForm(FlaskForm):
         if field.data is None:
             raise ValidationError(REQUIRED)
 
-    def validate_refresher_training_date(self, field: Any) -> None:
-        if logic.refresher_date_required(self.basis.data or "") and field.data is None:
-            raise ValidationError(_l("Fill in when the refresher training was attended."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        # Here, not in the field's chain: Optional() would stop it when the date is empty.
+        date_field = self.refresher_training_date
+        if logic.refresher_date_required(self.basis.data or "") and date_field.data is None \
+                and not date_field.errors:
+            date_field.errors = [*date_field.errors, _l("Fill in when the refresher training was attended.")]
+            ok = False
+        return ok
 
 
 class CourseTypeForm(_UniqueMixin, FlaskForm):

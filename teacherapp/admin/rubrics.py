@@ -205,7 +205,9 @@ def criterion_move(criterion_id: int):
         old, new = criterion.position, other.position
         criterion.position = -1  # (rubric, position) is unique: park one while swapping
         db.session.flush()
-        other.position, criterion.position = old, new
+        other.position = old
+        db.session.flush()
+        criterion.position = new
         audit.record("update", "criterion", criterion.id, field="position", old=old, new=new)
         audit.record("update", "criterion", other.id, field="position", old=new, new=old)
         db.session.commit()
