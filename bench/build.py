@@ -1,0 +1,74 @@
+"""Make sure a database holds the benchmark data set: migrate from empty, then bulk insert."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench import dataset
+from teacherapp import create_app
+from teacherapp.config import normalise_database_url
+from teacherapp.extensions import db
+
+DATA_DIR = Path(__file__).parent / ".data"
+
+
+def sqlite_url() -> str:
+    DATA_DIR.mkdir(exist_ok=True)
+    return "sqlite:///" + str(DATA_DIR / "bench.sqlite")
+
+
+def _create_postgres_database(url: str) -> None:
+    target = make_url(normalise_database_url(url))
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                              {"n": target.database}).scalar()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+def _empty(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return
+    engine = create_engine(normalise_database_url(url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def ensure(url: str, log=print) -> dict[str, int]:
+    """Build the data set in `url` unless this version of it is already there."""
+    if not url.startswith("sqlite"):
+        _create_postgres_database(url)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context():
+        with db.engine.connect() as conn:
+            built = dataset.is_built(conn)
+        if built:
+            with db.engine.connect() as conn:
+                return dataset.counts(conn)
+        db.engine.dispose()
+        _empty(url)
+        started = time.perf_counter()
+        upgrade(directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+        rows = dataset.build_rows()
+        with db.engine.begin() as conn:
+            dataset.insert_all(conn, rows)
+            dataset.mark_built(conn)
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("ANALYZE"))
+        total = sum(len(v) for v in rows.values())
+        log(f"  built {total:,} rows in {time.perf_counter() - started:.1f} s")
+        with db.engine.connect() as conn:
+            return dataset.counts(conn)

@@ -1,0 +1,14 @@
+-- wrk script: GET one URL (optionally with a session cookie); prints the latency figures.
+function init(args)
+  if args[1] then wrk.headers["Cookie"] = args[1] end
+  wrk.headers["Accept-Encoding"] = "br, gzip"
+end
+
+function done(summary, latency, requests)
+  local s = summary.errors
+  io.write(string.format(
+    "RESULT {\"requests\":%d,\"seconds\":%f,\"p50\":%f,\"p95\":%f,\"p99\":%f,\"status_errors\":%d,\"socket_errors\":%d}\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
+    latency:percentile(95) / 1e3, latency:percentile(99) / 1e3, s.status,
+    s.connect + s.read + s.write + s.timeout))
+end

@@ -1,0 +1,156 @@
+"""The benchmark, one command:  .venv/bin/python -m bench.run  [--db sqlite|postgresql|both]
+
+Builds the data set (once; reused while it is current), serves the app with gunicorn exactly
+as gunicorn.conf.py says, loads it with wrk over loopback and prints one table per database.
+Every load is bounded: `--seconds` per measurement point. Results also go to bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from datetime import datetime
+from pathlib import Path
+
+from bench import build, load, measure
+from bench.server import gunicorn
+
+HERE = Path(__file__).parent
+CLIENTS = (1, 10, 20)
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/teacherapp_bench"
+MISSING = "not measured: endpoint missing"
+
+
+def _ms(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def bench_database(name: str, url: str, seconds: int, workers: int | None, log) -> dict:
+    log(f"== {name}: data set")
+    result: dict = {"database": name, "counts": build.ensure(url, log)}
+    log(f"   {result['counts']}")
+    has_save = measure.has_endpoint(url, "scoring.score_cell")
+    has_roster = measure.has_endpoint(url, "courses.show")
+    has_exam = measure.has_endpoint(url, "scoring.exam_mode")
+    has_export = measure.has_endpoint(url, "deliberation.export_download")
+    logs = HERE / "results" / f"gunicorn-{name}.log"
+    logs.parent.mkdir(exist_ok=True)
+    with gunicorn(url, workers, logs) as base:
+        cookie, token = measure.teacher_session(base)
+        cells = measure.save_cells(url) if has_save else []
+        result["floor"], result["save"] = {}, {}
+        for clients in CLIENTS:
+            log(f"   floor, {clients} clients")
+            result["floor"][clients] = load.run(base + "/healthz/live", "get.lua", [], clients, seconds).__dict__
+            if has_save:
+                log(f"   save, {clients} clients")
+                result["save"][clients] = load.run(base + "/", "save.lua", [cookie, token, *cells],
+                                                   clients, seconds).__dict__
+        result["pages"] = {}
+        for label, path, present in (("roster (30 pupils)", measure.ROSTER, has_roster),
+                                     ("exam mode", measure.EXAM, has_exam)):
+            if present:
+                log(f"   {label}")
+                result["pages"][label] = load.run(base + path, "get.lua", [cookie], 1, max(3, seconds // 2)).__dict__
+        result["statements"] = measure.statements_per_page(
+            url, [p for p, ok in ((measure.ROSTER, has_roster), (measure.EXAM, has_exam)) if ok])
+        if has_exam:
+            result["transfer"] = measure.transfer_sizes(base, cookie, token, cells[-1] if cells else None)
+    result["export"] = {"floor": measure.export(url, "floor")}
+    if has_export:
+        for kind in ("csv", "xlsx"):
+            log(f"   export {kind}")
+            result["export"][kind] = measure.export(url, kind)
+    result["present"] = {"save": has_save, "roster": has_roster, "exam": has_exam, "export": has_export}
+    return result
+
+
+def table(r: dict) -> str:
+    lines = [f"### {r['database']}", "",
+             "| measurement | clients | req/s | p50 ms | p95 ms | p99 ms | errors | vs floor | target |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for clients in CLIENTS:
+        f = load.Load(**r["floor"][clients])
+        lines.append(f"| floor /healthz/live | {clients} | {f.rps:.0f} | {_ms(f.p50)} | {_ms(f.p95)} | {_ms(f.p99)} | {f.errors} | 100% | |")
+    for clients in CLIENTS:
+        if not r["present"]["save"]:
+            lines.append(f"| save a score | {clients} | {MISSING} | | | | | | |")
+            continue
+        s, f = load.Load(**r["save"][clients]), load.Load(**r["floor"][clients])
+        ok = s.rps >= 0.2 * f.rps and (clients != 20 or s.p99 < 50)
+        lines.append(f"| save a score | {clients} | {s.rps:.0f} | {_ms(s.p50)} | {_ms(s.p95)} | {_ms(s.p99)} | {s.errors} | {100 * s.rps / f.rps:.1f}% | {'met' if ok else 'MISSED'} (>=20%{', p99<50' if clients == 20 else ''}) |")
+    lines += ["", "| page | p50 ms | p95 ms | SQL statements | target |", "| --- | --- | --- | --- | --- |"]
+    for label, path, key in (("roster (30 pupils)", measure.ROSTER, "roster"), ("exam mode", measure.EXAM, "exam")):
+        if not r["present"][key]:
+            lines.append(f"| {label} | {MISSING} | | | |")
+            continue
+        p = load.Load(**r["pages"][label])
+        n = r["statements"].get(path)
+        lines.append(f"| {label} | {_ms(p.p50)} | {_ms(p.p95)} | {n} | {'met' if p.p95 < 30 else 'MISSED'} (p95<30) |")
+    floor = r["export"]["floor"]
+    lines += ["", "| export | rows | seconds | peak MB | vs CSV floor | target |", "| --- | --- | --- | --- | --- | --- |",
+              f"| floor: raw SQL + csv module | {floor.get('rows')} | {floor.get('seconds', 0):.2f} | {floor.get('peak_mb', 0):.0f} | 1.0x | |"]
+    for kind, limit in (("csv", 2), ("xlsx", 25)):
+        e = r["export"].get(kind)
+        if e is None:
+            lines.append(f"| {kind.upper()} export | {MISSING} | | | | |")
+        elif "error" in e:
+            lines.append(f"| {kind.upper()} export | failed: {e['error']} | | | | |")
+        else:
+            ratio = e["seconds"] / floor["seconds"]
+            ok = ratio <= limit and (kind == "csv" or e["peak_mb"] < 150)
+            lines.append(f"| {kind.upper()} export | {e['rows'] if e['rows'] >= 0 else 'same'} | {e['seconds']:.2f} | {e['peak_mb']:.0f} | {ratio:.1f}x | {'met' if ok else 'MISSED'} (<={limit}x{', <150 MB' if kind == 'xlsx' else ''}) |")
+    t = r.get("transfer")
+    lines.append("")
+    if t:
+        lines.append(f"Exam mode first load, compressed: {t['first_load_bytes'] / 1024:.1f} KB "
+                     f"({'met' if t['first_load_bytes'] <= 60 * 1024 else 'MISSED'}, target <= 60 KB): "
+                     + ", ".join(f"{k} {v / 1024:.1f} KB" for k, v in t["items"].items()))
+        if "save_response_bytes" in t:
+            lines.append(f"One save: request {t['save_request_bytes']} B, response {t['save_response_bytes']} B "
+                         f"({'met' if t['save_response_bytes'] <= 2048 else 'MISSED'}, target <= 2 KB)")
+    else:
+        lines.append(f"Transfer sizes: {MISSING} (exam mode)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", PG_DEFAULT))
+    parser.add_argument("--seconds", type=int, default=10, help="per load point (default 10)")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: gunicorn.conf.py)")
+    parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse (npm) on login, course, exam")
+    args = parser.parse_args()
+    load.wrk_path()
+    started = time.time()
+    header = (f"teacherapp benchmark, {datetime.now():%d/%m/%Y %H:%M}, {platform.node()}, "
+              f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+              f"gunicorn workers: {args.workers or 'gunicorn.conf.py default'}, {args.seconds} s per point")
+    results = []
+    targets = [("sqlite", build.sqlite_url())] if args.db in ("sqlite", "both") else []
+    if args.db in ("postgresql", "both"):
+        targets.append(("postgresql", args.postgres_url))
+    for name, url in targets:
+        results.append(bench_database(name, url, args.seconds, args.workers, print))
+    if args.lighthouse:
+        from bench import lighthouse
+        lighthouse_scores = lighthouse.run(build.sqlite_url() if args.db != "postgresql" else args.postgres_url)
+    else:
+        lighthouse_scores = None
+    print("\n" + header + "\n")
+    for r in results:
+        print(table(r) + "\n")
+    if lighthouse_scores:
+        print(lighthouse.table(lighthouse_scores))
+    out = HERE / "results" / f"{datetime.now():%Y%m%d-%H%M}.json"
+    out.write_text(json.dumps({"header": header, "results": results, "lighthouse": lighthouse_scores},
+                              indent=1, default=str))
+    print(f"\n(total {time.time() - started:.0f} s; raw figures in {out.relative_to(HERE.parent)})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+-- wrk script: a logged-in teacher saves scores, each POST naming the version it was based on.
+-- Arguments: cookie, csrf token, then cell paths ("/courses/1/pupils/3/subjects/2/sittings/1").
+-- A cell is in flight at most once; its answer (the cell fragment) gives its new version.
+local ready, versions, values, paths = {}, {}, {}, {}
+local cookie, token
+
+function init(args)
+  cookie, token = args[1], args[2]
+  for i = 3, #args do
+    local path = args[i]
+    table.insert(ready, path)
+    versions[path] = 0
+    values[path] = 7
+  end
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  wrk.headers["Cookie"] = cookie
+  wrk.headers["X-CSRFToken"] = token
+  wrk.headers["HX-Request"] = "true"
+end
+
+function request()
+  local path = table.remove(ready, 1)
+  values[path] = (values[path] == 7) and 8 or 7
+  local body = "layout=exam&value=" .. values[path] .. "&version=" .. versions[path]
+  return wrk.format("POST", path, nil, body)
+end
+
+function response(status, headers, body)
+  local path = body:match('action="([^"]+)"')
+  local version = body:match('name="version" value="(%d+)"')
+  if path and versions[path] ~= nil then
+    if version then versions[path] = tonumber(version) end
+    table.insert(ready, path)
+  end
+end
+
+function done(summary, latency, requests)
+  local s = summary.errors
+  io.write(string.format(
+    "RESULT {\"requests\":%d,\"seconds\":%f,\"p50\":%f,\"p95\":%f,\"p99\":%f,\"status_errors\":%d,\"socket_errors\":%d}\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
+    latency:percentile(95) / 1e3, latency:percentile(99) / 1e3, s.status,
+    s.connect + s.read + s.write + s.timeout))
+end
