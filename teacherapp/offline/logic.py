@@ -67,7 +67,7 @@ def is_course_page(rule: str, arguments: Iterable[str], methods: Iterable[str]) 
         and "GET" in set(methods)
         and "course_id" in arguments
         and arguments <= COURSE_ARGUMENTS
-        and not rule.endswith((".xlsx", ".csv", ".pdf", ".json"))
+        and not rule.endswith((".xlsx", ".csv", ".pdf", ".json", "/history"))
         and "export" not in rule
     )
 

@@ -9,11 +9,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from teacherapp.extensions import db
-from teacherapp.models import Course, Enrolment, Subject
+from teacherapp.models import Course
 from teacherapp.offline import bp, hooks  # noqa: F401  (hooks registers itself on bp)
 from teacherapp.offline.logic import PageRule, course_page_arguments, is_course_page, manifest
 from teacherapp.offline.release import current_version, precache_urls, worker_source
@@ -94,23 +93,15 @@ def csrf_token() -> Response:
 @bp.route("/offline/courses/<int:course_id>/pages")
 @login_required
 def course_pages(course_id: int) -> Response:
-    """The URLs that make this course usable offline: every GET page of the course, per pupil,
-    subject and sitting where a page needs one."""
+    """Where "make available offline" starts: the course's own pages. offline.js follows their
+    links (pupils, exam mode per pupil and subject, rubric, grid) from there."""
     course = get_course_or_404(course_id)
-    enrolment_ids = db.session.scalars(
-        select(Enrolment.id).where(Enrolment.course_id == course.id).order_by(Enrolment.id)
-    ).all()
-    subject_ids = db.session.scalars(
-        select(Subject.id).where(Subject.course_id == course.id).order_by(Subject.position)
-    ).all()
     rules = [
         PageRule(rule.endpoint, frozenset(rule.arguments))
         for rule in current_app.url_map.iter_rules()
         if is_course_page(rule.rule, rule.arguments, rule.methods or ())
     ]
-    values = {"course_id": [course.id], "enrolment_id": enrolment_ids,
-              "subject_id": subject_ids, "sitting": [1, 2], "context": ["class", "exam"]}
     urls = [url_for("main.home"), url_for("offline.index")]
     urls += [url_for(endpoint, **arguments)
-             for endpoint, arguments in course_page_arguments(rules, values)]
+             for endpoint, arguments in course_page_arguments(rules, {"course_id": [course.id]})]
     return jsonify(course_id=course.id, urls=urls)

@@ -122,6 +122,12 @@
              shown: shown.join(" · ").slice(0, 200) };
   }
 
+  function withoutKey(body) {
+    var params = new URLSearchParams(body);
+    params.delete("idempotency_key");
+    return params.toString();
+  }
+
   function enqueue(requestConfig, target) {
     var params = new URLSearchParams();
     requestConfig.formData.forEach(function (value, name) {
@@ -141,7 +147,14 @@
       createdAt: Date.now(), state: "pending", attempts: 0
     };
     if (submitter) submitter.classList.add("offline-chosen");
-    return putSave(item).then(function () {
+    return mySaves().then(function (items) {
+      // "change" and "submit" of one edit arrive together: the same save once is enough.
+      var same = items.some(function (other) {
+        return other.state === "pending" && other.cellId === item.cellId && other.url === item.url &&
+          withoutKey(other.body) === withoutKey(item.body);
+      });
+      return same ? undefined : putSave(item);
+    }).then(function () {
       markCell(item);
       return refresh();
     });
@@ -330,7 +343,14 @@
 
   function onNetworkFailure(event) {
     var c = event.detail.requestConfig;
-    if (c && isQueueable(c.elt, c.verb, c.formData)) enqueue(c, event.detail.target);
+    if (!c) return;
+    if (isQueueable(c.elt, c.verb, c.formData)) {
+      enqueue(c, event.detail.target);
+    } else if (String(c.verb).toLowerCase() === "get" && c.elt.closest("a[href]")) {
+      // "Next pupil" and friends fetch a fragment; without network open the whole page,
+      // which the service worker has stored.
+      location.assign(c.elt.closest("a[href]").href);
+    }
   }
   document.addEventListener("htmx:sendError", onNetworkFailure);
   document.addEventListener("htmx:timeout", onNetworkFailure);
@@ -468,25 +488,77 @@
 
   // ------------------------------------------------------------------ make a course available
 
+  // Links worth storing: the course's own pages, never a download, history or export.
+  var SKIP_LINK = /\/(history|export|download|logout)\b|\.(xlsx|csv|pdf)$/;
+  var PREPARE_LIMIT = 600;
+
+  // The links, hx-get links and GET forms (one URL per option of each list) of a page.
+  function linksOf(html, base, base_) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var found = [];
+    function add(raw) {
+      if (!raw) return;
+      var url = new URL(raw, base);
+      var inCourse = url.pathname === base_ || url.pathname.indexOf(base_ + "/") === 0;
+      if (url.origin !== location.origin || !inCourse || SKIP_LINK.test(url.pathname)) return;
+      found.push(url.pathname + url.search);
+    }
+    doc.querySelectorAll("a[href], [hx-get]").forEach(function (node) {
+      add(node.getAttribute("hx-get") || node.getAttribute("href"));
+    });
+    doc.querySelectorAll("form").forEach(function (form) {
+      if ((form.getAttribute("method") || "get").toLowerCase() !== "get") return;
+      var action = new URL(form.getAttribute("action") || base, base);
+      var fields = new URLSearchParams(new FormData(form)).toString();
+      form.querySelectorAll("select[name]").forEach(function (select) {
+        Array.prototype.forEach.call(select.options, function (option) {
+          var params = new URLSearchParams(fields);
+          params.set(select.name, option.value);
+          add(action.pathname + "?" + params.toString());
+        });
+      });
+    });
+    return found;
+  }
+
+  // Open every page of the course once, through the service worker, which stores them.
   function prepareCourse(pagesUrl, statusNode, courseId) {
     if (!navigator.onLine) { statusNode.textContent = T.needsNetwork; return Promise.resolve(); }
+    var course = "/courses/" + courseId;
     return workerReady().then(function () {
       return fetch(pagesUrl, { credentials: "same-origin", cache: "no-store" });
     }).then(function (r) { return r.json(); }).then(function (data) {
-      var total = data.urls.length, done = 0, failed = 0;
-      var queue = data.urls.slice();
+      var seen = {}, queue = [], done = 0, failed = 0;
+      function want(url) {
+        if (seen[url] || Object.keys(seen).length >= PREPARE_LIMIT) return;
+        seen[url] = true;
+        queue.push(url);
+      }
+      data.urls.forEach(want);
       function next() {
         var url = queue.shift();
         if (!url) return Promise.resolve();
         return fetch(url, { credentials: "same-origin", headers: { "X-Offline-Prefetch": "1" } })
-          .then(function (r) { if (!r.ok) failed += 1; }, function () { failed += 1; })
+          .then(function (r) {
+            if (!r.ok) { failed += 1; return; }
+            return r.text().then(function (html) {
+              if (url.indexOf(course + "/") === 0 || url.split("?")[0] === course) {
+                linksOf(html, location.origin + url, course).forEach(want);
+              }
+            });
+          }, function () { failed += 1; })
           .then(function () {
             done += 1;
-            statusNode.textContent = fill(T.preparing, { done: done, total: total });
+            statusNode.textContent = fill(T.preparing, { done: done, total: Object.keys(seen).length });
             return next();
           });
       }
-      return Promise.all([next(), next(), next()]).then(function () {
+      function drain() {
+        // Fetching adds links: go on until nothing new turns up.
+        return Promise.all([next(), next(), next()]).then(function () { return queue.length ? drain() : undefined; });
+      }
+      return drain().then(function () {
+        var total = Object.keys(seen).length;
         if (failed) {
           statusNode.textContent = fill(T.prepareFailed, { failed: failed, total: total });
           return;

@@ -1,0 +1,293 @@
+"""The offline layer in Debian's Chromium: install, read offline, record offline, replay once.
+
+Each test uses its own server on a port it controls (tests.offline.helpers.StoppableServer), so
+"offline" can mean both the browser's switch and a server that is really gone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from teacherapp.extensions import db
+from teacherapp.models import AuditEvent, IdempotentSave, Score, SkillAssessment, Submission
+from teacherapp.models.enums import SubmissionState
+from tests.browser.conftest import CHROMIUM, PHONE, assert_no_horizontal_scroll, log_in
+from tests.factories import PASSWORD
+from tests.offline.helpers import StoppableServer, exam_course
+
+pytestmark = pytest.mark.browser
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def server(app) -> Iterator[StoppableServer]:
+    server = StoppableServer(app)
+    server.start()
+    yield server
+    server.stop()
+
+
+def phone_context(browser):
+    return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                               device_scale_factor=2, locale="nl-BE")
+
+
+def persistent_phone(browser, user_data_dir):
+    return browser.browser_type.launch_persistent_context(
+        str(user_data_dir), executable_path=CHROMIUM, args=ARGS, viewport=PHONE,
+        is_mobile=True, has_touch=True, device_scale_factor=2, locale="nl-BE")
+
+
+def wait_for_worker(page) -> None:
+    """Until the service worker controls the page (first visit: it claims it on activation)."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null",
+                           timeout=15000)
+
+
+def waiting_text(page) -> str:
+    return page.locator(".offline-status .offline-waiting").inner_text()
+
+
+def expect_waiting(page, count: int) -> None:
+    if count == 0:
+        page.wait_for_function(
+            "() => !document.querySelector('.offline-status .offline-waiting').textContent",
+            timeout=20000)
+    else:
+        page.wait_for_function(
+            "n => document.querySelector('.offline-status .offline-waiting').textContent"
+            ".includes('wacht op verzending (' + n + ')')", arg=count, timeout=20000)
+
+
+def exam_url(base: str, ec, enrolment) -> str:
+    return (f"{base}/courses/{ec.course.id}/exam?sitting=1&subject={ec.subject.id}"
+            f"&pupil={enrolment.id}")
+
+
+def make_available_offline(page, base: str, ec) -> None:
+    page.goto(base + "/offline/")
+    row = page.locator(f'[data-offline-course="{ec.course.id}"]')
+    row.get_by_role("button", name="Beschikbaar maken offline").click()
+    row.locator(".offline-course-status").filter(has_text="Offline beschikbaar").wait_for(
+        timeout=60000)
+
+
+def record_pupil_offline(page, ec, enrolment, score: str) -> None:
+    """Pick level (criterion position) for each criterion, and type a score."""
+    for criterion in ec.rubric.criteria:
+        cell = page.locator(f"#level-{enrolment.id}-{criterion.id}-exam")
+        cell.get_by_role("button", name=re.compile(rf"^Level {criterion.position}\b")).click()
+        cell.locator(".offline-badge").wait_for()
+    field = page.locator(f"#score-{enrolment.id}-{ec.subject.id}-1-in")
+    field.fill(score)
+    field.press("Tab")
+    page.locator(f"#score-{enrolment.id}-{ec.subject.id}-1 .offline-badge").wait_for()
+
+
+def test_chromium_finds_the_app_installable(server, browser, make, tmp_path):
+    ec = exam_course(make, pupils=1)
+    db.session.commit()
+    # A persistent profile: Chromium never installs from an incognito-like context.
+    context = persistent_phone(browser, tmp_path / "profile")
+    page = context.pages[0] if context.pages else context.new_page()
+    log_in(page, server.url, ec.teacher.email, PASSWORD)
+    wait_for_worker(page)
+    page.reload()
+    cdp = context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert errors == []
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"].endswith("/manifest.webmanifest?lang=nl")
+    assert '"name": "VTS Leerkrachtenapp"' in manifest["data"]
+    scope = page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.scope)")
+    assert scope == server.url + "/"
+    context.close()
+
+
+def test_twenty_entries_recorded_offline_survive_reload_and_restart_and_arrive_once(
+        server, browser, make, tmp_path):
+    ec = exam_course(make, pupils=4, criteria=4)
+    db.session.commit()
+    profile = tmp_path / "profile"
+    context = persistent_phone(browser, profile)
+    page = context.pages[0] if context.pages else context.new_page()
+    log_in(page, server.url, ec.teacher.email, PASSWORD)
+    wait_for_worker(page)
+    make_available_offline(page, server.url, ec)
+    page.goto(exam_url(server.url, ec, ec.enrolments[0]))
+    assert page.locator(".offline-status .offline-network").inner_text() == "Online"
+
+    # In the pool: no network, and (stricter) no server either.
+    context.set_offline(True)
+    server.stop()
+    page.locator(".offline-status.is-offline").wait_for()
+    scores = ["14", "9,5", "17", "afwezig"]
+    for number, enrolment in enumerate(ec.enrolments):
+        if number:
+            page.get_by_role("link", name=re.compile("Volgende leerling")).click()
+            page.wait_for_url(re.compile(rf"pupil={enrolment.id}\b"))
+            page.locator(".offline-stale").wait_for()
+        record_pupil_offline(page, ec, enrolment, scores[number])
+        expect_waiting(page, 5 * (number + 1))
+    assert_no_horizontal_scroll(page)
+
+    # Reload while offline: the stored copy, and the teacher's values still marked as waiting.
+    page.reload()
+    expect_waiting(page, 20)
+    assert "laatst vernieuwd op" in page.locator(".offline-stale").inner_text()
+    last = ec.enrolments[-1]
+    assert page.locator(f"#score-{last.id}-{ec.subject.id}-1-in").input_value() == "afwezig"
+    assert page.locator("[data-offline-state=pending]").count() == 5
+
+    # Close the browser, open it again on the same profile, still offline.
+    context.close()
+    context = persistent_phone(browser, profile)
+    context.set_offline(True)
+    page = context.pages[0] if context.pages else context.new_page()
+    page.goto(exam_url(server.url, ec, ec.enrolments[0]))
+    expect_waiting(page, 20)
+    assert db.session.scalar(select(func.count()).select_from(Score)) == 0
+
+    # Network back: everything is sent by itself, once.
+    server.start()
+    context.set_offline(False)
+    expect_waiting(page, 0)
+    assert "laatst verzonden" in page.locator(".offline-status .offline-sync").inner_text()
+    db.session.expire_all()
+    stored = {(s.enrolment_id, s.value, s.absence) for s in db.session.scalars(select(Score))}
+    assert len(stored) == 4
+    values = {e: (v, a) for e, v, a in stored}
+    assert values[ec.enrolments[0].id][0] == 14
+    assert str(values[ec.enrolments[1].id][0]) == "9.50"
+    assert values[ec.enrolments[3].id] == (None, "absent")
+    levels = db.session.scalars(select(SkillAssessment)).all()
+    assert len(levels) == 16
+    for assessment in levels:
+        assert assessment.level.rank == assessment.criterion.position
+        assert assessment.version == 1
+    audits = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.entity.in_(["score", "skill_assessment"]))).all()
+    assert len(audits) == 20
+    assert {a.action for a in audits} == {"create"}
+    assert {a.actor_id for a in audits} == {ec.teacher.id}
+    assert db.session.scalar(select(func.count()).select_from(IdempotentSave)) == 20
+    context.close()
+
+
+def test_a_conflicting_edit_from_another_device_is_shown_and_the_teacher_chooses(
+        server, browser, make):
+    ec = exam_course(make, pupils=1, criteria=1)
+    pupil = ec.enrolments[0]
+    db.session.commit()
+    phone_ctx, laptop_ctx = phone_context(browser), browser.new_context(locale="nl-BE")
+    phone, laptop = phone_ctx.new_page(), laptop_ctx.new_page()
+    for page in (phone, laptop):
+        log_in(page, server.url, ec.teacher.email, PASSWORD)
+    wait_for_worker(phone)
+    for page in (phone, laptop):
+        page.goto(exam_url(server.url, ec, pupil))
+
+    phone_ctx.set_offline(True)
+    field = phone.locator(f"#score-{pupil.id}-{ec.subject.id}-1-in")
+    field.fill("12")
+    field.press("Tab")
+    expect_waiting(phone, 1)
+
+    other = laptop.locator(f"#score-{pupil.id}-{ec.subject.id}-1-in")
+    other.fill("15")
+    other.press("Tab")
+    laptop.locator(f"#score-{pupil.id}-{ec.subject.id}-1").get_by_text("Opgeslagen").wait_for()
+
+    phone_ctx.set_offline(False)
+    cell = phone.locator(f"#score-{pupil.id}-{ec.subject.id}-1")
+    cell.get_by_role("alert").wait_for(timeout=20000)
+    assert "15" in cell.inner_text() and "12" in cell.inner_text()
+    db.session.expire_all()
+    assert db.session.scalar(select(Score.value)) == 15  # not overwritten
+
+    phone.goto(server.url + "/offline/")
+    conflict = phone.locator(".offline-item-conflict")
+    assert "Conflict" in conflict.inner_text()
+    conflict.get_by_role("button", name="Mijn waarde behouden").click()
+    expect_waiting(phone, 0)
+    phone.wait_for_function("() => !document.querySelector('.offline-item')")
+    db.session.expire_all()
+    assert db.session.scalar(select(Score.value)) == 12
+    assert db.session.scalar(select(Score.version)) == 2
+    phone_ctx.close()
+    laptop_ctx.close()
+
+
+def test_a_queued_save_delivered_twice_is_stored_once(server, browser, make):
+    ec = exam_course(make, pupils=1, criteria=1)
+    pupil = ec.enrolments[0]
+    db.session.commit()
+    context = phone_context(browser)
+    page = context.new_page()
+    log_in(page, server.url, ec.teacher.email, PASSWORD)
+    page.goto(exam_url(server.url, ec, pupil))
+    context.set_offline(True)
+    field = page.locator(f"#score-{pupil.id}-{ec.subject.id}-1-in")
+    field.fill("16")
+    field.press("Tab")
+    expect_waiting(page, 1)
+    # The same save twice in the queue, same idempotency key: as if the first answer was lost.
+    page.evaluate("""() => new Promise((resolve, reject) => {
+        const open = indexedDB.open("teacherapp-offline");
+        open.onsuccess = () => {
+            const tx = open.result.transaction("saves", "readwrite");
+            const store = tx.objectStore("saves");
+            store.getAll().onsuccess = (e) => {
+                const copy = Object.assign({}, e.target.result[0]);
+                delete copy.id;
+                store.add(copy);
+            };
+            tx.oncomplete = resolve;
+            tx.onerror = reject;
+        };
+    })""")
+    page.reload()
+    expect_waiting(page, 2)
+    context.set_offline(False)
+    expect_waiting(page, 0)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Score)) == 1
+    assert db.session.scalar(select(Score.value)) == 16
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.entity == "score")) == 1
+    context.close()
+
+
+def test_a_save_refused_after_the_sitting_was_submitted_stays_visible_with_the_reason(
+        server, browser, make):
+    ec = exam_course(make, pupils=1, criteria=1)
+    pupil = ec.enrolments[0]
+    db.session.commit()
+    context = phone_context(browser)
+    page = context.new_page()
+    log_in(page, server.url, ec.teacher.email, PASSWORD)
+    page.goto(exam_url(server.url, ec, pupil))
+    context.set_offline(True)
+    field = page.locator(f"#score-{pupil.id}-{ec.subject.id}-1-in")
+    field.fill("11")
+    field.press("Tab")
+    expect_waiting(page, 1)
+    db.session.add(Submission(course_id=ec.course.id, sitting=1, state=SubmissionState.SUBMITTED))
+    db.session.commit()
+    context.set_offline(False)
+    page.locator(".offline-status").filter(has_text="vraagt je aandacht (1)").wait_for(
+        timeout=20000)
+    page.goto(server.url + "/offline/")
+    refused = page.locator(".offline-item-rejected")
+    assert "Geweigerd door de server" in refused.inner_text()
+    assert refused.locator(".error").inner_text().strip()
+    assert db.session.scalar(select(func.count()).select_from(Score)) == 0
+    refused.get_by_role("button", name="Gezien, verwijderen").click()
+    page.wait_for_function("() => !document.querySelector('.offline-item')")
+    context.close()
