@@ -123,7 +123,6 @@ def main() -> None:
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", PG_DEFAULT))
     parser.add_argument("--seconds", type=int, default=10, help="per load point (default 10)")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: gunicorn.conf.py)")
-    parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse (npm) on login, course, exam")
     args = parser.parse_args()
     load.wrk_path()
     started = time.time()
@@ -136,18 +135,11 @@ def main() -> None:
         targets.append(("postgresql", args.postgres_url))
     for name, url in targets:
         results.append(bench_database(name, url, args.seconds, args.workers, print))
-    if args.lighthouse:
-        from bench import lighthouse
-        lighthouse_scores = lighthouse.run(build.sqlite_url() if args.db != "postgresql" else args.postgres_url)
-    else:
-        lighthouse_scores = None
     print("\n" + header + "\n")
     for r in results:
         print(table(r) + "\n")
-    if lighthouse_scores:
-        print(lighthouse.table(lighthouse_scores))
     out = HERE / "results" / f"{datetime.now():%Y%m%d-%H%M}.json"
-    out.write_text(json.dumps({"header": header, "results": results, "lighthouse": lighthouse_scores},
+    out.write_text(json.dumps({"header": header, "results": results},
                               indent=1, default=str))
     print(f"\n(total {time.time() - started:.0f} s; raw figures in {out.relative_to(HERE.parent)})")
 
