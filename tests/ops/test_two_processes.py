@@ -15,7 +15,7 @@ from teacherapp.models import AuditEvent, User
 from tests.factories import PASSWORD
 from tests.ops.processes import Browser, free_port, start_gunicorn, start_redis, stop, wait_for
 
-LOGINS_PER_PROCESS = 5
+LOGINS_PER_PROCESS = 3
 
 
 @pytest.fixture(scope="module")
