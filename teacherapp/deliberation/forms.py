@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class ImportForm(FlaskForm):
@@ -32,9 +32,13 @@ class PaymentForm(FlaskForm):
     code = StringField(_l("Payment code"), validators=[Optional(), Length(max=64)],
                        filters=[lambda v: v.strip() if v else v])
 
-    def validate_code(self, field: StringField) -> None:
-        if self.state.data == "school_code" and not field.data:
-            raise ValidationError(_l("Fill in the school's payment code."))
+    def validate(self, extra_validators=None) -> bool:
+        # Not a field validator: Optional() on the code would stop it before it runs.
+        valid = super().validate(extra_validators)
+        if valid and self.state.data == "school_code" and not self.code.data:
+            self.code.errors = [*self.code.errors, _l("Fill in the school's payment code.")]
+            return False
+        return valid
 
 
 class FilterForm(FlaskForm):
