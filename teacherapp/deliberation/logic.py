@@ -322,8 +322,11 @@ def _pupil_changes(person: ImportedPupil, known: ExistingPupil) -> list[Change]:
     for name in ("first_name", "last_name", "birth_date", "email", "vts_account_id"):
         new = getattr(person, name)
         old = getattr(known, name)
-        if new is not None and new != old:
-            changes.append(Change(name, old, new))
+        if new is None or new == old:
+            continue
+        if name in ("email", "vts_account_id") and old and new.casefold() == old.casefold():
+            continue  # the same account, typed in other capitals
+        changes.append(Change(name, old, new))
     return changes
 
 
