@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -56,6 +57,11 @@ class ImportPreview:
     @property
     def rejected(self) -> list[PreviewRow]:
         return [r for r in self.rows if r.problem is not None]
+
+    def problem_counts(self) -> list[tuple[Problem, int]]:
+        """How many rows each reason rejects, most frequent first."""
+        counts = Counter(r.problem for r in self.rejected)
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0].value))
 
     @property
     def changes(self) -> int:

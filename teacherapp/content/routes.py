@@ -15,7 +15,8 @@ from teacherapp.errors import handlers as errors
 from teacherapp.permissions import secretariat_required
 from teacherapp.tabular import TabularFileError
 
-PREVIEW_ROWS = 500  # rows to apply shown in the preview; rejected rows are always all shown
+# Rows listed per section of the preview; the counts above the lists always cover every row.
+PREVIEW_ROWS = 1000
 
 
 def _store() -> UploadStore:

@@ -63,6 +63,7 @@ def test_a_messy_excel_csv_is_previewed_with_reasons_and_nothing_is_applied(clie
     assert "Onbekende leerinhoud" in html
     assert "Ongeldige datum" in html
     assert "Dubbel in het bestand" in html
+    assert "<strong>Onbekende leerling</strong>: 1 rij" in html  # counts per reason
     assert "3 wijzigingen toepassen" in html
     assert re.search(r"<strong>3</strong>\s*nieuw bekeken", html)
     assert re.search(r"<strong>4</strong>\s*niet toegepast", html)
