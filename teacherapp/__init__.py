@@ -82,6 +82,34 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+def _is_write_request() -> bool:
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn: Any) -> None:
+    """SQLite: a write transaction takes the write lock when it starts (BEGIN IMMEDIATE).
+
+    With a deferred BEGIN, two requests that both read and then write can deadlock on the
+    lock upgrade, and SQLite answers "database is locked" at once, ignoring busy_timeout.
+    BEGIN IMMEDIATE makes the second writer wait its turn (up to busy_timeout) instead.
+    This is SQLAlchemy's pysqlite recipe (isolation_level None, then our own BEGIN), applied
+    to write requests (POST, PUT, PATCH, DELETE). GET requests never write (tests/security
+    proves it) and keep pysqlite's own handling, so in WAL mode they never wait for a
+    writer nor make one wait; so does work outside a request (CLI commands, test set-up).
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    dbapi_connection = conn.connection.dbapi_connection
+    if _is_write_request():
+        dbapi_connection.isolation_level = None  # we begin, pysqlite stays out of it
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        dbapi_connection.isolation_level = ""  # pysqlite's default: BEGIN before a write
+
+
 def _register_blueprints(app: Flask) -> None:
     from teacherapp.admin import bp as admin_bp
     from teacherapp.auditlog import bp as auditlog_bp
