@@ -162,3 +162,16 @@ def table_counts() -> dict[str, int]:
     with db.engine.connect() as conn:
         return {t.name: conn.execute(text(f'SELECT COUNT(*) FROM "{t.name}"')).scalar_one()
                 for t in db.metadata.sorted_tables}
+
+
+def empty_database() -> None:
+    """Delete every row (for hypothesis examples, which share one test's database)."""
+    db.session.rollback()
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                              + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))

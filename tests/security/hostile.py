@@ -1,0 +1,117 @@
+"""Hostile strings for names, notes and reasons, and a check that a page rendered them inert."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from hypothesis import strategies as st
+
+# {m} is replaced by a unique marker, so a finding names the string that caused it.
+PAYLOADS = [
+    '<script>alert("{m}")</script>',
+    '"><script>{m}</script>',
+    "'><img src=x onerror=alert('{m}')>",
+    '" onmouseover="alert(\'{m}\')',
+    "' onfocus='{m}' autofocus='",
+    '<a href="javascript:alert(\'{m}\')">klik</a>',
+    '<div hx-get="/{m}" hx-trigger="load" hx-target="body">',
+    '" hx-post="/{m}" hx-trigger="load',
+    "' hx-delete='/{m}' hx-trigger='load",
+    '<button hx-on:click="alert(\'{m}\')">x</button>',
+    '<svg onload=alert("{m}")>',
+    '</textarea><script>{m}</script>',
+    '</title><script>{m}</script>',
+    '<style>body{{background:url("//{m}")}}</style>',
+    '<iframe src="//evil.example/{m}"></iframe>',
+    '<meta http-equiv="refresh" content="0;url=//{m}">',
+    '<base href="//{m}/">',
+    '{{{{ 7*7 }}}}{m}{{% raw %}}',
+    '&lt;script&gt;{m}&lt;/script&gt;',
+    '<img src="x" srcdoc="{m}">',
+    "javascript:alert('{m}')",
+    '<form action="//{m}"><input name=csrf_token></form>',
+    '<details open ontoggle=alert("{m}")>',
+    '<!--{m}--><script>',
+    '<math><mtext><table><mglyph><style><img src=x onerror={m}>',
+]
+
+# No NUL (PostgreSQL text refuses it) and no lone surrogates (not valid UTF-8).
+_noise = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                 max_size=12)
+
+
+@st.composite
+def hostile_strings(draw, count: int) -> list[str]:
+    """`count` distinct hostile strings: a payload wrapped in random unicode noise."""
+    strings = []
+    for i in range(count):
+        payload = draw(st.sampled_from(PAYLOADS))
+        marker = f"zq{i}x{draw(st.integers(0, 9999))}"
+        strings.append(draw(_noise) + payload.format(m=marker) + draw(_noise))
+    return strings
+
+
+_DANGEROUS_TAGS = {"script", "style", "iframe", "frame", "object", "embed", "svg", "math",
+                   "meta", "base", "link", "img", "video", "audio", "source", "details"}
+_URL_ATTRS = {"href", "src", "action", "formaction", "srcdoc", "data", "xlink:href"}
+
+
+class _InertChecker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.findings: list[str] = []
+        self.open_raw: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        self._check(tag, attrs)
+        if tag in ("script", "style"):
+            self.open_raw = tag
+
+    def handle_startendtag(self, tag, attrs):
+        self._check(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag == self.open_raw:
+            self.open_raw = None
+
+    def handle_comment(self, data):
+        if "zq" in data:
+            self.findings.append(f"text inside a comment: {data[:80]!r}")
+
+    def handle_data(self, data):
+        if self.open_raw and "zq" in data:
+            self.findings.append(f"text inside <{self.open_raw}>: {data[:80]!r}")
+
+    def _check(self, tag, attrs):
+        if "zq" in tag:
+            self.findings.append(f"injected tag <{tag}>")
+        for name, value in attrs:
+            value = value or ""
+            if "zq" in name:
+                self.findings.append(f"injected attribute {name} on <{tag}>")
+            elif name.startswith("on") and "zq" in value:
+                self.findings.append(f"event handler {name}={value[:60]!r} on <{tag}>")
+            elif (name.startswith("hx-") or name.startswith("data-hx")) and (
+                    value.startswith("/zq") or "'zq" in value or '"zq' in value
+                    or value.startswith("alert")):
+                self.findings.append(f"htmx attribute {name}={value[:60]!r} on <{tag}>")
+            elif name in _URL_ATTRS and (value.strip().lower().startswith("javascript:")
+                                         or ("zq" in value and "?" not in value)):
+                self.findings.append(f"URL {name}={value[:60]!r} on <{tag}>")
+            elif tag in _DANGEROUS_TAGS and "zq" in value:
+                self.findings.append(f"<{tag} {name}={value[:60]!r}>")
+            elif name == "style" and "zq" in value:
+                self.findings.append(f"style={value[:60]!r} on <{tag}>")
+
+
+def injection_findings(html: str) -> list[str]:
+    """What a page lets through of the hostile strings (empty list: everything inert)."""
+    checker = _InertChecker()
+    checker.feed(html)
+    checker.close()
+    if checker.open_raw and "zq" in checker.rawdata:  # an unclosed <script> or <style>
+        checker.findings.append(f"text inside an unclosed <{checker.open_raw}>")
+    if re.search(r"49zq\d", html):
+        checker.findings.append("a template expression was evaluated")
+    return checker.findings
