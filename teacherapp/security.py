@@ -6,7 +6,7 @@ import json
 import logging
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 logger = logging.getLogger("teacherapp.security")
 
@@ -50,10 +50,26 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_nul_characters() -> None:
+    """No field of ours may hold a NUL character; PostgreSQL cannot even store one.
+
+    Refused here, once, with a 400 and a message, instead of as a database error (a 500)
+    deep inside whichever form happened to receive it.
+    """
+    values = list(request.args.values())
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        values += request.form.values()
+        if request.is_json and "\\u0000" in request.get_data(as_text=True):
+            abort(400)
+    if any("\x00" in value for value in values):
+        abort(400)
+
+
 def init_app(app: Flask) -> None:
     from teacherapp.extensions import limiter
 
     limiter.init_app(app)
+    app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)
     if app.config["TEACHERAPP_ENV"] == "production":
 

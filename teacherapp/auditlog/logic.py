@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -13,6 +14,8 @@ from teacherapp.models import AuditEvent, User
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 PAGE_SIZE = 50
+# ASCII digits only: str.isdigit() also accepts "²" or "١", which int() then refuses.
+_DIGITS = re.compile(r"[0-9]{1,6}")
 MAX_TEXT = 120
 
 
@@ -61,7 +64,7 @@ def parse_filters(args: Mapping[str, str]) -> AuditFilters:
     )
     course = (args.get("course") or "").strip()
     if course:
-        if course.isdigit() and len(course) < 10:
+        if _DIGITS.fullmatch(course):
             filters.course_id = int(course)
         else:
             filters.errors["course"] = "bad_course"
@@ -74,7 +77,7 @@ def parse_filters(args: Mapping[str, str]) -> AuditFilters:
         filters.errors["to"] = "to_before_from"
         filters.date_to = None
     page = (args.get("page") or "1").strip()
-    filters.page = int(page) if page.isdigit() and 0 < len(page) < 7 and int(page) > 0 else 1
+    filters.page = int(page) if _DIGITS.fullmatch(page) and int(page) > 0 else 1
     return filters
 
 

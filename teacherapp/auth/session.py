@@ -16,6 +16,7 @@ and mobile data must not be logged out in the middle of an exam.
 
 from __future__ import annotations
 
+import re
 import time
 
 from flask import Flask, current_app, flash, request, session
@@ -30,13 +31,15 @@ LOGIN_AT = "login_at"  # epoch seconds: when this session was established
 SEEN_AT = "seen_at"  # epoch seconds: the last request, refreshed at most once a minute
 REMEMBERED = "remembered"  # the user chose "stay logged in on this device"
 _REFRESH_AFTER = 60
+_USER_TOKEN = re.compile(r"([0-9]{1,12}):([0-9]{1,12})")
 
 
 def load_user(user_token: str) -> User | None:
     """The cookie holds "id:session_version"; a bumped version invalidates old cookies."""
-    user_id, _, version = user_token.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    match = _USER_TOKEN.fullmatch(user_token or "")
+    if match is None:
         return None
+    user_id, version = match.groups()
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None

@@ -132,3 +132,8 @@ def test_parse_filters_ignores_a_silly_page_number():
     assert parse_filters({"page": "-3"}).page == 1
     assert parse_filters({"page": "99999999999"}).page == 1
     assert parse_filters({"from": "2027-01-05"}).date_from == date(2027, 1, 5)
+
+
+def test_parse_filters_refuses_digits_that_are_not_ascii():
+    filters = parse_filters({"course": "²", "page": "١"})
+    assert filters.errors == {"course": "bad_course"} and filters.page == 1
