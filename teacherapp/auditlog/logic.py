@@ -17,6 +17,7 @@ PAGE_SIZE = 50
 # ASCII digits only: str.isdigit() also accepts "²" or "١", which int() then refuses.
 _DIGITS = re.compile(r"[0-9]{1,6}")
 MAX_TEXT = 120
+FIRST_YEAR, LAST_YEAR = 2000, 2200
 
 
 @dataclass
@@ -49,9 +50,12 @@ def parse_date(raw: str) -> date | None:
         return None
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
         try:
-            return datetime.strptime(raw, pattern).date()
+            day = datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:  # also keeps day + 1 and UTC in range
+            raise ValueError(raw)
+        return day
     raise ValueError(raw)
 
 

