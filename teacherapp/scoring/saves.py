@@ -50,12 +50,27 @@ def _safe_next(default: str) -> str:
     return default
 
 
+def _commit_keeping_loaded_rows() -> None:
+    """Commit without expiring what the session holds (the logged-in user).
+
+    The answer is rendered before the commit, so nothing is read from the database after it;
+    but the after-request hooks look at current_user, and an expired user would be loaded
+    again: a second SELECT and, on SQLite, a second write transaction per save.
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def _finish(body: str, status: int, key: str | None, default_next: str) -> Response:
     """Commit the change with its idempotency record; answer htmx or redirect a plain form."""
     if status == 200:
         idempotency.remember(key, current_user.id, status, body)
         try:
-            db.session.commit()
+            _commit_keeping_loaded_rows()
         except IntegrityError:  # the same key raced in from a second request
             db.session.rollback()
             replay = idempotency.stored_response(key, current_user.id)

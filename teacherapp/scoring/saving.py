@@ -11,8 +11,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
-from sqlalchemy import insert, update
+from sqlalchemy import Update, bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from teacherapp import audit
@@ -50,6 +51,34 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+@cache
+def _versioned_update(table_name: str, **columns: str) -> Update:
+    """UPDATE <table> SET <columns>, version = version + 1 WHERE id = :row_id AND version = :base.
+
+    Built once per process on the Core table (each SET column bound to a parameter of the
+    same name with a "new_" prefix): a save then skips SQLAlchemy's statement construction
+    and the ORM's bulk-update bookkeeping, which cost more than the UPDATE itself.
+    """
+    table = {Score.__tablename__: Score.__table__,
+             SkillAssessment.__tablename__: SkillAssessment.__table__}[table_name]
+    return (
+        update(table)
+        .where(table.c.id == bindparam("row_id"), table.c.version == bindparam("base"))
+        .values(version=table.c.version + 1,
+                **{column: bindparam(parameter) for column, parameter in columns.items()})
+    )
+
+
+def _score_update() -> Update:
+    return _versioned_update(Score.__tablename__, value="new_value", absence="new_absence",
+                             updated_by_id="new_by", updated_at="new_at")
+
+
+def _level_update() -> Update:
+    return _versioned_update(SkillAssessment.__tablename__, level_id="new_level_id",
+                             note="new_note", assessed_by_id="new_by", assessed_at="new_at")
+
+
 def write_score(
     *, course_id: int, enrolment_id: int, subject_id: int, sitting: int,
     score_id: int | None, stored_version: int, base_version: int,
@@ -72,13 +101,9 @@ def write_score(
         score_id = result.inserted_primary_key[0]
         action, version = "create", 1
     else:
-        result = db.session.execute(
-            update(Score)
-            .where(Score.id == score_id, Score.version == base_version)
-            .values(value=value, absence=absence, version=Score.version + 1,
-                    updated_by_id=user_id, updated_at=_now())
-            .execution_options(synchronize_session=False)
-        )
+        result = db.session.execute(_score_update(), {
+            "row_id": score_id, "base": base_version, "new_value": value,
+            "new_absence": absence, "new_by": user_id, "new_at": _now()})
         if result.rowcount != 1:
             db.session.rollback()
             return CONFLICT
@@ -110,13 +135,9 @@ def write_level(
         assessment_id = result.inserted_primary_key[0]
         action, version = "create", 1
     else:
-        result = db.session.execute(
-            update(SkillAssessment)
-            .where(SkillAssessment.id == assessment_id, SkillAssessment.version == base_version)
-            .values(level_id=new_level_id, note=note, version=SkillAssessment.version + 1,
-                    assessed_by_id=user_id, assessed_at=_now())
-            .execution_options(synchronize_session=False)
-        )
+        result = db.session.execute(_level_update(), {
+            "row_id": assessment_id, "base": base_version, "new_level_id": new_level_id,
+            "new_note": note, "new_by": user_id, "new_at": _now()})
         if result.rowcount != 1:
             db.session.rollback()
             return CONFLICT
