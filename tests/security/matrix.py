@@ -6,6 +6,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from flask import Flask, url_for
 from flask.testing import FlaskClient
@@ -186,3 +187,67 @@ def iter_calls(rule: Rule) -> Iterator[tuple[str, bool]]:
     for method in methods_of(rule):
         yield method, False
         yield method, True
+
+
+class _FormReader(HTMLParser):
+    """The values a browser would submit for the form posting to `action`."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.action = action
+        self.inside = False
+        self.found = False
+        self.values: dict[str, str] = {}
+        self.select: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and not self.found:
+            self.inside = a.get("method", "get").lower() == "post" and (
+                a.get("action", self.action).split("?")[0] in (self.action, ""))
+            self.found = self.inside
+        if not self.inside:
+            return
+        name = a.get("name")
+        if tag == "input" and name and a.get("type", "text") not in ("submit", "button", "file"):
+            if a.get("type") in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.values[name] = a.get("value", "on")
+            else:
+                self.values[name] = a.get("value", "")
+        elif tag == "select" and name:
+            self.select = name
+        elif tag == "option" and self.select and ("selected" in a or self.select not in self.values):
+            self.values[self.select] = a.get("value", "")
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.inside and self.textarea:
+            self.values[self.textarea] += data
+
+
+def prefilled_form(client: FlaskClient, url: str) -> dict[str, str]:
+    """The form on the route's own page, as the browser would send it back, slightly edited."""
+    page = client.get(url)
+    if page.status_code != 200 or "html" not in page.content_type:
+        return {}
+    reader = _FormReader(url)
+    reader.feed(page.get_data(as_text=True))
+    values = {k: v for k, v in reader.values.items() if k not in ("csrf_token", "lang")}
+    for name in ("name", "title", "full_name", "label", "descriptor", "description", "city",
+                 "group_name"):
+        if values.get(name):
+            values[name] = values[name][:60] + " (gewijzigd)"
+            break
+    return values

@@ -175,3 +175,16 @@ def empty_database() -> None:
         else:
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+def table_digests() -> dict[str, str]:
+    """A fingerprint per table, to tell which tables a request changed."""
+    result = {}
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            pk = ", ".join(f'"{c.name}"' for c in table.primary_key.columns) or "1"
+            digest = hashlib.sha256()
+            for row in conn.execute(text(f'SELECT * FROM "{table.name}" ORDER BY {pk}')):
+                digest.update(repr(tuple(row)).encode())
+            result[table.name] = digest.hexdigest()
+    return result
