@@ -54,13 +54,21 @@
   function openDb() {
     if (!dbPromise) {
       dbPromise = new Promise(function (resolve, reject) {
-        var request = indexedDB.open("teacherapp-offline", 1);
+        // Version 2: also repairs an empty version-1 database someone else opened first.
+        var request = indexedDB.open("teacherapp-offline", 2);
         request.onupgradeneeded = function () {
           var db = request.result;
-          db.createObjectStore("saves", { keyPath: "id", autoIncrement: true }).createIndex("user", "user");
-          db.createObjectStore("meta");
+          if (!db.objectStoreNames.contains("saves")) {
+            db.createObjectStore("saves", { keyPath: "id", autoIncrement: true }).createIndex("user", "user");
+          }
+          if (!db.objectStoreNames.contains("meta")) db.createObjectStore("meta");
         };
-        request.onsuccess = function () { resolve(request.result); };
+        request.onsuccess = function () {
+          var db = request.result;
+          // Let a wipe (Clear-Site-Data at logout, a newer schema) through: never block it.
+          db.onversionchange = function () { db.close(); dbPromise = null; };
+          resolve(db);
+        };
         request.onerror = function () { reject(request.error); };
       });
     }
@@ -219,8 +227,12 @@
   }
 
   function post(item, token) {
+    // The form's own token may be older than the session (the server reads it before the
+    // header): send only the current one, in the header.
+    var body = new URLSearchParams(item.body);
+    body.delete("csrf_token");
     return fetch(item.url, {
-      method: item.verb, body: item.body, credentials: "same-origin", redirect: "manual",
+      method: item.verb, body: body.toString(), credentials: "same-origin", redirect: "manual",
       cache: "no-store",
       headers: { "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true",
                  "HX-Target": item.cellId || "", "X-CSRFToken": token }
@@ -228,22 +240,21 @@
   }
 
   // One save: "sent", "conflict", "rejected", or "stop" (no network, server down, logged out).
-  function sendOne(item, token) {
+  function sendOne(item, token, retried) {
     item.attempts += 1;
     return post(item, token).then(function (response) {
       if (response.type === "opaqueredirect" || response.status === 401) {
         needLogin = true;
         return putSave(item).then(function () { return "stop"; });
       }
-      if (response.status === 400 && !item.tokenRetried) {
+      if (response.status === 400 && !retried) {
         // The page's token may come from a copy stored long ago: fetch a fresh one, once.
-        item.tokenRetried = true;
         return freshToken().then(function (fresh) {
-          if (!fresh) return putSave(item).then(function () { return "stop"; });
+          if (!fresh) { needLogin = true; return putSave(item).then(function () { return "stop"; }); }
           var meta = document.querySelector('meta[name="csrf-token"]');
           if (meta) meta.setAttribute("content", fresh);
-          return sendOne(item, fresh);
-        });
+          return sendOne(item, fresh, true);
+        }, function () { return putSave(item).then(function () { return "stop"; }); });
       }
       return response.text().then(function (html) { return settle(item, response.status, html); });
     }, function () {
@@ -667,7 +678,14 @@
     var form = event.target;
     if (!USER || !/\/logout$/.test(new URL(form.action, location.href).pathname) || form.dataset.offlineWiped) return;
     event.preventDefault();
-    var go = function () { form.dataset.offlineWiped = "1"; return wipeUser().then(function () { form.submit(); }); };
+    var go = function () {
+      form.dataset.offlineWiped = "1";
+      return wipeUser().then(openDb).then(function (db) {
+        db.close(); // the server's Clear-Site-Data deletes the database: do not hold it open
+        dbPromise = null;
+        form.submit();
+      });
+    };
     replay().then(mySaves).then(function (items) {
       var unsent = items.filter(function (i) { return i.state === "pending"; }).length;
       if (unsent && !window.confirm(fill(T.logoutUnsent, { n: unsent }))) return undefined;

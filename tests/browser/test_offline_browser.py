@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from teacherapp.extensions import db
@@ -121,7 +122,7 @@ def test_twenty_entries_recorded_offline_survive_reload_and_restart_and_arrive_o
     wait_for_worker(page)
     make_available_offline(page, server.url, ec)
     page.goto(exam_url(server.url, ec, ec.enrolments[0]))
-    assert page.locator(".offline-status .offline-network").inner_text() == "Online"
+    expect(page.locator(".offline-status .offline-network")).to_have_text("Online")
 
     # In the pool: no network, and (stricter) no server either.
     context.set_offline(True)
@@ -158,7 +159,7 @@ def test_twenty_entries_recorded_offline_survive_reload_and_restart_and_arrive_o
     server.start()
     context.set_offline(False)
     expect_waiting(page, 0)
-    assert "laatst verzonden" in page.locator(".offline-status .offline-sync").inner_text()
+    expect(page.locator(".offline-status .offline-sync")).to_contain_text("laatst verzonden")
     db.session.expire_all()
     stored = {(s.enrolment_id, s.value, s.absence) for s in db.session.scalars(select(Score))}
     assert len(stored) == 4
@@ -214,6 +215,7 @@ def test_a_conflicting_edit_from_another_device_is_shown_and_the_teacher_chooses
     phone.goto(server.url + "/offline/")
     conflict = phone.locator(".offline-item-conflict")
     assert "Conflict" in conflict.inner_text()
+    assert_no_horizontal_scroll(phone)
     conflict.get_by_role("button", name="Mijn waarde behouden").click()
     expect_waiting(phone, 0)
     phone.wait_for_function("() => !document.querySelector('.offline-item')")
@@ -290,4 +292,134 @@ def test_a_save_refused_after_the_sitting_was_submitted_stays_visible_with_the_r
     assert db.session.scalar(select(func.count()).select_from(Score)) == 0
     refused.get_by_role("button", name="Gezien, verwijderen").click()
     page.wait_for_function("() => !document.querySelector('.offline-item')")
+    context.close()
+
+
+def cache_names(page) -> list[str]:
+    return page.evaluate("() => caches.keys()")
+
+
+def queued_saves(page) -> int:
+    return page.evaluate("""() => new Promise((resolve) => {
+        const open = indexedDB.open("teacherapp-offline");
+        open.onsuccess = () => {
+            const db = open.result;
+            if (!db.objectStoreNames.contains("saves")) { db.close(); resolve(0); return; }
+            const request = db.transaction("saves").objectStore("saves").count();
+            request.onsuccess = () => { db.close(); resolve(request.result); };
+        };
+        open.onerror = () => resolve(-1);
+    })""")
+
+
+def test_a_course_made_available_offline_opens_without_network_on_a_laptop(
+        server, browser, make):
+    ec = exam_course(make, pupils=2, criteria=2)
+    db.session.commit()
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="nl-BE")
+    page = context.new_page()
+    log_in(page, server.url, ec.teacher.email, PASSWORD)
+    wait_for_worker(page)
+    make_available_offline(page, server.url, ec)
+    assert_no_horizontal_scroll(page)
+    context.set_offline(True)
+    server.stop()
+    course = f"{server.url}/courses/{ec.course.id}"
+    pupil = ec.enrolments[1]
+    for url in (course, f"{course}/grid?sitting=1", f"{course}/pupils/{pupil.id}",
+                exam_url(server.url, ec, pupil), server.url + "/"):
+        page.goto(url)
+        stale = page.locator(".offline-stale")
+        assert re.search(r"laatst vernieuwd op \d\d/\d\d/\d{4} \d\d:\d\d", stale.inner_text()), url
+        expect(page.locator(".offline-status .offline-network")).to_have_text("Offline")
+    assert "Leerling2" in page.goto(f"{course}/pupils/{pupil.id}").text()
+    # A page never opened before: the offline page, not an error of the browser.
+    page.goto(f"{server.url}/admin/")
+    assert page.get_by_role("heading", name="Niet offline beschikbaar").is_visible()
+    context.close()
+
+
+def test_logging_out_removes_the_teachers_pages_and_the_next_user_never_sees_them(
+        server, browser, make):
+    ec = exam_course(make, pupils=1, criteria=1)
+    colleague = make.teacher(recognised_for=[ec.course.course_type])
+    db.session.commit()
+    context = phone_context(browser)
+    page = context.new_page()
+    log_in(page, server.url, ec.teacher.email, PASSWORD)
+    wait_for_worker(page)
+    page.goto(exam_url(server.url, ec, ec.enrolments[0]))
+    assert f"pages-u{ec.teacher.id}" in cache_names(page)
+
+    page.get_by_role("button", name="Afmelden").click()
+    page.wait_for_url(re.compile("/login"))
+    assert not [name for name in cache_names(page) if name.startswith("pages-u")]
+    assert queued_saves(page) == 0
+
+    log_in(page, server.url, colleague.email, PASSWORD)
+    wait_for_worker(page)
+    context.set_offline(True)
+    page.goto(exam_url(server.url, ec, ec.enrolments[0]))
+    assert page.get_by_role("heading", name="Niet offline beschikbaar").is_visible()
+    assert "Leerling1" not in page.content()
+    context.close()
+
+
+def test_another_user_never_sees_the_pages_even_when_the_first_never_logged_out(
+        server, browser, make):
+    ec = exam_course(make, pupils=1, criteria=1)
+    colleague = make.teacher(recognised_for=[ec.course.course_type])
+    db.session.commit()
+    context = phone_context(browser)
+    page = context.new_page()
+    log_in(page, server.url, ec.teacher.email, PASSWORD)
+    wait_for_worker(page)
+    page.goto(exam_url(server.url, ec, ec.enrolments[0]))
+    context.clear_cookies()  # the session ran out; nobody pressed "log out"
+    log_in(page, server.url, colleague.email, PASSWORD)
+    assert f"pages-u{ec.teacher.id}" not in cache_names(page)
+    context.set_offline(True)
+    page.goto(exam_url(server.url, ec, ec.enrolments[0]))
+    assert page.get_by_role("heading", name="Niet offline beschikbaar").is_visible()
+    context.close()
+
+
+def test_a_new_release_replaces_the_shell_and_keeps_the_queued_saves(
+        server, app, browser, make):
+    ec = exam_course(make, pupils=1, criteria=1)
+    pupil = ec.enrolments[0]
+    db.session.commit()
+    context = phone_context(browser)
+    page = context.new_page()
+    log_in(page, server.url, ec.teacher.email, PASSWORD)
+    wait_for_worker(page)
+    page.goto(exam_url(server.url, ec, pupil))
+    old_shell = [n for n in cache_names(page) if n.startswith("static-")]
+    assert len(old_shell) == 1
+
+    context.set_offline(True)
+    field = page.locator(f"#score-{pupil.id}-{ec.subject.id}-1-in")
+    field.fill("18")
+    field.press("Tab")
+    expect_waiting(page, 1)
+    context.clear_cookies()  # the save cannot be delivered yet: the session ran out
+    context.set_offline(False)
+
+    app.config["OFFLINE_RELEASE"] = "release-2"
+    try:
+        page.evaluate("() => navigator.serviceWorker.getRegistration().then(r => r.update())")
+        page.wait_for_function(
+            "old => caches.keys().then(names => !names.includes(old))", arg=old_shell[0],
+            timeout=20000)
+        page.wait_for_url(re.compile("/login"))  # reloaded onto the new release
+        shell = [n for n in cache_names(page) if n.startswith("static-")]
+        assert len(shell) == 1 and shell != old_shell
+        assert queued_saves(page) == 1
+    finally:
+        app.config.pop("OFFLINE_RELEASE")
+
+    log_in(page, server.url, ec.teacher.email, PASSWORD)
+    expect_waiting(page, 0)
+    db.session.expire_all()
+    assert db.session.scalar(select(Score.value)) == 18
     context.close()
