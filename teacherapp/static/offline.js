@@ -707,7 +707,12 @@
     if (USER) offerOnCoursePage();
     wirePrepareButtons();
     var sendNow = document.getElementById("offline-send-now");
-    if (sendNow) sendNow.addEventListener("click", replay);
+    if (sendNow) {
+      sendNow.addEventListener("click", function () {
+        document.getElementById("offline-queue-summary").textContent = T.sending;
+        replay();
+      });
+    }
     window.addEventListener("online", function () { refresh(); replay(); });
     window.addEventListener("offline", refresh);
     registerWorker();

@@ -57,8 +57,10 @@ def waiting_text(page) -> str:
 
 def expect_waiting(page, count: int) -> None:
     if count == 0:
+        # Painted (the network state is shown) and nothing waiting.
         page.wait_for_function(
-            "() => !document.querySelector('.offline-status .offline-waiting').textContent",
+            "() => document.querySelector('.offline-status .offline-network').textContent"
+            " && !document.querySelector('.offline-status .offline-waiting').textContent",
             timeout=20000)
     else:
         page.wait_for_function(
@@ -419,6 +421,7 @@ def test_a_new_release_replaces_the_shell_and_keeps_the_queued_saves(
         app.config.pop("OFFLINE_RELEASE")
 
     log_in(page, server.url, ec.teacher.email, PASSWORD)
+    expect(page.locator(".offline-status .offline-sync")).to_contain_text("laatst verzonden")
     expect_waiting(page, 0)
     db.session.expire_all()
     assert db.session.scalar(select(Score.value)) == 18
