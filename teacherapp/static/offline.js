@@ -130,6 +130,16 @@
              shown: shown.join(" · ").slice(0, 200) };
   }
 
+  // Show the tapped level as chosen, as the server's answer would have.
+  function choose(buttonNode) {
+    var group = buttonNode.parentNode;
+    Array.prototype.forEach.call(group ? group.querySelectorAll("button[aria-pressed]") : [], function (other) {
+      other.setAttribute("aria-pressed", other === buttonNode ? "true" : "false");
+      other.classList.toggle("offline-chosen", other === buttonNode);
+    });
+    buttonNode.classList.add("offline-chosen");
+  }
+
   function withoutKey(body) {
     var params = new URLSearchParams(body);
     params.delete("idempotency_key");
@@ -154,7 +164,7 @@
       cellId: cell ? cell.id : null, label: described.label, shown: described.shown,
       createdAt: Date.now(), state: "pending", attempts: 0
     };
-    if (submitter) submitter.classList.add("offline-chosen");
+    if (submitter) choose(submitter);
     return mySaves().then(function (items) {
       // "change" and "submit" of one edit arrive together: the same save once is enough.
       var same = items.some(function (other) {
@@ -191,7 +201,7 @@
       cell.querySelectorAll("[name]").forEach(function (field) {
         if (field.name !== name || field.type === "hidden") return;
         if (field.type === "radio" || field.type === "checkbox") field.checked = field.value === value;
-        else if (field.tagName === "BUTTON") field.classList.toggle("offline-chosen", field.value === value);
+        else if (field.tagName === "BUTTON") { if (field.value === value) choose(field); }
         else field.value = value;
       });
     });
@@ -454,6 +464,7 @@
         row.appendChild(el("span", "", T.serverValue + ":"));
         var theirs = el("div", "offline-server-copy");
         theirs.appendChild(document.createRange().createContextualFragment(item.response || ""));
+        theirs.querySelectorAll("[id]").forEach(function (node) { node.removeAttribute("id"); });
         theirs.querySelectorAll("form, button, input, select, textarea, a").forEach(function (node) {
           node.setAttribute("inert", "");
           if ("disabled" in node) node.disabled = true;

@@ -147,6 +147,9 @@ def test_twenty_entries_recorded_offline_survive_reload_and_restart_and_arrive_o
     last = ec.enrolments[-1]
     assert page.locator(f"#score-{last.id}-{ec.subject.id}-1-in").input_value() == "afwezig"
     assert page.locator("[data-offline-state=pending]").count() == 5
+    for criterion in ec.rubric.criteria:  # the tapped level still shows as chosen
+        chosen = page.locator(f"#level-{last.id}-{criterion.id}-exam [aria-pressed=true]")
+        assert chosen.inner_text().startswith(f"Level {criterion.position}")
 
     # Close the browser, open it again on the same profile, still offline.
     context.close()
