@@ -11,6 +11,7 @@
   var T = config.texts;
   var USER = config.user;
   var REPLAY_EVERY_MS = 20000;
+  var SAVE_TIMEOUT_MS = 15000;
   var META_FIELDS = { csrf_token: 1, version: 1, idempotency_key: 1 };
   var pendingCount = 0;
   var replaying = false;
@@ -348,9 +349,12 @@
 
   document.addEventListener("htmx:configRequest", function (event) {
     var d = event.detail;
-    if (isQueueable(d.elt, d.verb, d.formData) && !d.formData.get("idempotency_key")) {
+    if (!isQueueable(d.elt, d.verb, d.formData)) return;
+    if (!d.formData.get("idempotency_key")) {
       d.parameters.idempotency_key = newKey(); // a save lost on the way may be sent again safely
     }
+    // On a network that hangs rather than fails, give up after a while and queue the save.
+    if (!d.timeout) d.timeout = SAVE_TIMEOUT_MS;
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {

@@ -429,3 +429,34 @@ def test_a_new_release_replaces_the_shell_and_keeps_the_queued_saves(
     db.session.expire_all()
     assert db.session.scalar(select(Score.value)) == 18
     context.close()
+
+
+def test_with_the_server_gone_saves_wait_and_the_send_now_button_delivers_them(
+        server, browser, make):
+    ec = exam_course(make, pupils=1, criteria=1)
+    pupil = ec.enrolments[0]
+    db.session.commit()
+    context = phone_context(browser)
+    page = context.new_page()
+    log_in(page, server.url, ec.teacher.email, PASSWORD)
+    wait_for_worker(page)
+    page.goto(server.url + "/offline/")
+    page.goto(exam_url(server.url, ec, pupil))
+    server.stop()  # the phone still thinks it is online: the request itself fails
+    field = page.locator(f"#score-{pupil.id}-{ec.subject.id}-1-in")
+    field.fill("7,5")
+    field.press("Tab")
+    expect_waiting(page, 1)
+
+    page.goto(server.url + "/offline/")
+    page.locator(".offline-stale").wait_for()
+    item = page.locator(".offline-item-pending")
+    assert "7,5" in item.inner_text()
+    assert "Redding in het water" in item.inner_text()
+    server.start()
+    page.get_by_role("button", name="Nu verzenden").click()
+    expect_waiting(page, 0)
+    expect(page.locator("#offline-queue-summary")).to_have_text("Er wacht niets op verzending.")
+    db.session.expire_all()
+    assert str(db.session.scalar(select(Score.value))) == "7.50"
+    context.close()
