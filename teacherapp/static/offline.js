@@ -660,6 +660,18 @@
     if (main) main.insertBefore(note, main.firstChild);
   }
 
+  // The queue page must open offline even if the teacher never visited it: store it once.
+  function keepQueuePageStored() {
+    if (!window.caches || !navigator.onLine || location.pathname === config.queue) return;
+    workerReady().then(function () {
+      return caches.open("pages-u" + USER);
+    }).then(function (cache) {
+      return cache.match(config.queue);
+    }).then(function (hit) {
+      if (!hit) return fetch(config.queue, { credentials: "same-origin", headers: { "X-Offline-Prefetch": "1" } });
+    }).catch(function () { return undefined; });
+  }
+
   function registerWorker() {
     if (!navigator.serviceWorker) return;
     navigator.serviceWorker.addEventListener("controllerchange", function () {
@@ -724,7 +736,9 @@
     var sendNow = document.getElementById("offline-send-now");
     if (sendNow) {
       sendNow.addEventListener("click", function () {
-        document.getElementById("offline-queue-summary").textContent = T.sending;
+        var summary = document.getElementById("offline-queue-summary");
+        if (!navigator.onLine) { summary.textContent = T.needsNetwork; return; }
+        summary.textContent = T.sending;
         replay();
       });
     }
@@ -732,6 +746,7 @@
     window.addEventListener("offline", refresh);
     registerWorker();
     if (!USER) { refresh(); return; }
+    keepQueuePageStored();
     mySaves().then(function (items) {
       items.forEach(restoreCell);
       return refresh();

@@ -440,8 +440,11 @@ def test_with_the_server_gone_saves_wait_and_the_send_now_button_delivers_them(
     page = context.new_page()
     log_in(page, server.url, ec.teacher.email, PASSWORD)
     wait_for_worker(page)
-    page.goto(server.url + "/offline/")
     page.goto(exam_url(server.url, ec, pupil))
+    # The queue page is stored for offline use although the teacher never opened it.
+    page.wait_for_function(
+        "key => caches.open(key).then(c => c.match('/offline/')).then(Boolean)",
+        arg=f"pages-u{ec.teacher.id}", timeout=15000)
     server.stop()  # the phone still thinks it is online: the request itself fails
     field = page.locator(f"#score-{pupil.id}-{ec.subject.id}-1-in")
     field.fill("7,5")
