@@ -186,6 +186,10 @@
     if (!cell) return;
     var text = { pending: T.cellPending, conflict: T.cellConflict, rejected: T.cellRejected }[item.state];
     cell.setAttribute("data-offline-state", item.state);
+    // Not "not saved, try again": the save is kept and will be sent without the teacher.
+    cell.classList.remove("state-offline");
+    var said = cell.querySelector(".cell-status");
+    if (said && item.state === "pending") said.textContent = "";
     var host = cell.tagName === "TR" ? (cell.lastElementChild || cell) : cell;
     var badge = host.querySelector(".offline-badge") || el("span", "offline-badge");
     badge.setAttribute("role", "status");

@@ -450,6 +450,9 @@ def test_with_the_server_gone_saves_wait_and_the_send_now_button_delivers_them(
     field.fill("7,5")
     field.press("Tab")
     expect_waiting(page, 1)
+    cell = page.locator(f"#score-{pupil.id}-{ec.subject.id}-1")
+    expect(cell.locator(".offline-badge")).to_have_text("wacht op verzending")
+    assert "Niet opgeslagen" not in cell.inner_text()  # it is kept, not lost
 
     page.goto(server.url + "/offline/")
     page.locator(".offline-stale").wait_for()
