@@ -33,10 +33,14 @@ def teacher_session(base: str) -> tuple[str, str]:
 
 
 def save_cells(database_url: str, count: int = 60) -> list[str]:
-    """Paths of score cells the benchmark teacher may save (course 1, first sitting)."""
+    """Score cells the benchmark teacher may save (course 1, first sitting), as "path#version".
+
+    Read just before each load run: a save names the version it is based on, and a stale
+    version would make every cell's first save a (correct, but here unwanted) conflict.
+    """
     from teacherapp import create_app
     from teacherapp.extensions import db
-    from teacherapp.models import Enrolment, Subject
+    from teacherapp.models import Enrolment, Score, Subject
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
     with app.app_context():
@@ -44,11 +48,16 @@ def save_cells(database_url: str, count: int = 60) -> list[str]:
                                         .order_by(Enrolment.id)).all()
         subjects = db.session.scalars(select(Subject.id).where(Subject.course_id == 1)
                                       .order_by(Subject.position)).all()
+        pairs = [(e, s) for s in subjects[:2] for e in enrolments][:count]
+        versions = {(e, s): v for e, s, v in db.session.execute(
+            select(Score.enrolment_id, Score.subject_id, Score.version)
+            .where(Score.enrolment_id.in_(enrolments), Score.subject_id.in_(subjects[:2]),
+                   Score.sitting == 1))}
+        db.engine.dispose()
     with app.test_request_context():
         from flask import url_for
-        cells = [url_for("scoring.score_cell", course_id=1, enrolment_id=e, subject_id=s, sitting=1)
-                 for s in subjects[:2] for e in enrolments]
-    return cells[:count]
+        return [url_for("scoring.score_cell", course_id=1, enrolment_id=e, subject_id=s, sitting=1)
+                + f"#{versions.get((e, s), 0)}" for e, s in pairs]
 
 
 def has_endpoint(database_url: str, endpoint: str) -> bool:
@@ -119,7 +128,8 @@ def transfer_sizes(base: str, cookie: str, token: str, cell: str | None) -> dict
     manifest = re.search(r'<link[^>]*rel="manifest"[^>]*href="([^"]+)"', html)
     result = {"first_load_bytes": sum(items.values()), "items": items}
     if cell:
-        body = b"layout=exam&value=7&version=0"
+        cell, version = cell.split("#")
+        body = f"layout=exam&value=7&version={version}".encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": token,
                    "HX-Request": "true", "HX-Target": "score", "HX-Current-URL": base + EXAM}
         request_bytes = len(f"POST {cell} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode()) + sum(

@@ -1,4 +1,4 @@
-"""The benchmark, one command:  .venv/bin/python -m bench.run  [--db sqlite|postgresql|both]
+"""The benchmark, one command:  .venv/bin/python -m bench.run  [--db sqlite|postgresql|both] [--lighthouse]
 
 Builds the data set (once; reused while it is current), serves the app with gunicorn exactly
 as gunicorn.conf.py says, loads it with wrk over loopback and prints one table per database.
@@ -15,7 +15,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bench import build, load, measure
+from bench import build, lighthouse, load, measure
 from bench.server import gunicorn
 
 HERE = Path(__file__).parent
@@ -28,7 +28,8 @@ def _ms(x: float) -> str:
     return f"{x:.1f}"
 
 
-def bench_database(name: str, url: str, seconds: int, workers: int | None, log) -> dict:
+def bench_database(name: str, url: str, seconds: int, workers: int | None, log,
+                   with_lighthouse: bool = False) -> dict:
     log(f"== {name}: data set")
     result: dict = {"database": name, "counts": build.ensure(url, log)}
     log(f"   {result['counts']}")
@@ -40,13 +41,14 @@ def bench_database(name: str, url: str, seconds: int, workers: int | None, log) 
     logs.parent.mkdir(exist_ok=True)
     with gunicorn(url, workers, logs) as base:
         cookie, token = measure.teacher_session(base)
-        cells = measure.save_cells(url) if has_save else []
+        cells: list[str] = []
         result["floor"], result["save"] = {}, {}
         for clients in CLIENTS:
             log(f"   floor, {clients} clients")
             result["floor"][clients] = load.run(base + "/healthz/live", "get.lua", [], clients, seconds).__dict__
             if has_save:
                 log(f"   save, {clients} clients")
+                cells = measure.save_cells(url)
                 result["save"][clients] = load.run(base + "/", "save.lua", [cookie, token, *cells],
                                                    clients, seconds).__dict__
         result["pages"] = {}
@@ -58,7 +60,14 @@ def bench_database(name: str, url: str, seconds: int, workers: int | None, log) 
         result["statements"] = measure.statements_per_page(
             url, [p for p, ok in ((measure.ROSTER, has_roster), (measure.EXAM, has_exam)) if ok])
         if has_exam:
+            cells = measure.save_cells(url) if has_save else []
             result["transfer"] = measure.transfer_sizes(base, cookie, token, cells[-1] if cells else None)
+        if with_lighthouse:
+            result["lighthouse"] = {}
+            for label, path, session in (("login", "/login", None), ("course", measure.ROSTER, cookie),
+                                         ("exam mode", measure.EXAM, cookie)):
+                log(f"   lighthouse: {label}")
+                result["lighthouse"][label] = lighthouse.audit(base + path, session)
     result["export"] = {"floor": measure.export(url, "floor")}
     if has_export:
         for kind in ("csv", "xlsx"):
@@ -114,6 +123,8 @@ def table(r: dict) -> str:
                          f"({'met' if t['save_response_bytes'] <= 2048 else 'MISSED'}, target <= 2 KB)")
     else:
         lines.append(f"Transfer sizes: {MISSING} (exam mode)")
+    if r.get("lighthouse"):
+        lines += ["", lighthouse.table(r["lighthouse"])]
     return "\n".join(lines)
 
 
@@ -123,8 +134,13 @@ def main() -> None:
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", PG_DEFAULT))
     parser.add_argument("--seconds", type=int, default=10, help="per load point (default 10)")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: gunicorn.conf.py)")
+    parser.add_argument("--lighthouse", action="store_true",
+                        help="also run Lighthouse (mobile) on the login, course and exam pages")
     args = parser.parse_args()
     load.wrk_path()
+    if args.lighthouse:
+        lighthouse.lighthouse_path()
+        lighthouse.chrome_path()
     started = time.time()
     header = (f"teacherapp benchmark, {datetime.now():%d/%m/%Y %H:%M}, {platform.node()}, "
               f"{os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -134,7 +150,8 @@ def main() -> None:
     if args.db in ("postgresql", "both"):
         targets.append(("postgresql", args.postgres_url))
     for name, url in targets:
-        results.append(bench_database(name, url, args.seconds, args.workers, print))
+        results.append(bench_database(name, url, args.seconds, args.workers, print,
+                                      with_lighthouse=args.lighthouse))
     print("\n" + header + "\n")
     for r in results:
         print(table(r) + "\n")

@@ -1,5 +1,6 @@
 -- wrk script: a logged-in teacher saves scores, each POST naming the version it was based on.
--- Arguments: cookie, csrf token, then cell paths ("/courses/1/pupils/3/subjects/2/sittings/1").
+-- Arguments: cookie, csrf token, then cells as "path#version"
+-- ("/courses/1/pupils/3/subjects/2/sittings/1#4": the version stored when the run starts).
 -- A cell is in flight at most once; its answer (the cell fragment) gives its new version.
 local ready, versions, values, paths = {}, {}, {}, {}
 local cookie, token
@@ -7,9 +8,9 @@ local cookie, token
 function init(args)
   cookie, token = args[1], args[2]
   for i = 3, #args do
-    local path = args[i]
+    local path, version = args[i]:match("^(.-)#(%d+)$")
     table.insert(ready, path)
-    versions[path] = 0
+    versions[path] = tonumber(version)
     values[path] = 7
   end
   wrk.method = "POST"
