@@ -31,7 +31,7 @@ def test_secretariat_uploads_previews_and_confirms_a_view_file(live_server, worl
 
     page.get_by_label("Exportbestand (CSV of XLSX)").set_input_files(
         files=[{"name": "export.csv", "mimeType": "text/csv", "buffer": CSV}])
-    page.get_by_role("button", name="Bestand controleren").click()
+    page.get_by_role("button", name="Controleer het bestand").click()
 
     page.wait_for_url("**/admin/content-views/import/*")
     assert page.get_by_role("heading", name="Import controleren").is_visible()
@@ -56,7 +56,7 @@ def test_a_wrong_file_is_refused_in_the_browser(live_server, world, phone):
     phone.goto(live_server + "/admin/content-views/import")
     phone.get_by_label("Exportbestand (CSV of XLSX)").set_input_files(
         files=[{"name": "foto.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n\x00\x00"}])
-    phone.get_by_role("button", name="Bestand controleren").click()
+    phone.get_by_role("button", name="Controleer het bestand").click()
     assert phone.get_by_role("alert").inner_text().startswith("Dit soort bestand kan niet gelezen worden")
 
 
