@@ -7,7 +7,9 @@ the same POST redirects back (Post/Redirect/Get) or shows the cell on a page of 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
 from flask import Response, abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -65,7 +67,8 @@ def _commit_keeping_loaded_rows() -> None:
         session.expire_on_commit = True
 
 
-def _finish(body: str, status: int, key: str | None, default_next: str) -> Response:
+def _finish(body: str, status: int, key: str | None,
+            default_next: Callable[[], str]) -> Response:
     """Commit the change with its idempotency record; answer htmx or redirect a plain form."""
     if status == 200:
         idempotency.remember(key, current_user.id, status, body)
@@ -82,7 +85,7 @@ def _finish(body: str, status: int, key: str | None, default_next: str) -> Respo
     if is_htmx_request():
         return make_response(body, status)
     if status == 200:
-        return redirect(_safe_next(default_next), 303)
+        return redirect(_safe_next(default_next()), 303)
     page = render_template("scoring/cell.html", fragment=body)
     return make_response(page, status)
 
@@ -132,7 +135,8 @@ def score_cell(course_id: int, enrolment_id: int, subject_id: int, sitting: int)
     if request.method == "GET":
         return render_page_or_partial("scoring/cell.html", "scoring/_score_cell.html",
                                       **_score_view(ctx, layout))
-    default_next = url_for("scoring.exam_mode", course_id=course_id, sitting=sitting,
+    # Only a plain form (no JavaScript) is redirected; htmx saves never build this URL.
+    default_next = partial(url_for, "scoring.exam_mode", course_id=course_id, sitting=sitting,
                            subject=subject_id, pupil=enrolment_id)
     typed, mark, error = _typed_mark(ctx)
     block = ctx.cell.block
@@ -247,7 +251,7 @@ def level_cell(course_id: int, enrolment_id: int, criterion_id: int, context: st
     if request.method == "GET":
         return render_page_or_partial("scoring/cell.html", "scoring/_level_cell.html",
                                       **_level_view(ctx, layout))
-    default_next = url_for("scoring.exam_mode", course_id=course_id, pupil=enrolment_id)
+    default_next = partial(url_for, "scoring.exam_mode", course_id=course_id, pupil=enrolment_id)
     form = request.form
     raw = form["choose"] if "choose" in form else form.get("level_id", "")
     note = form.get("note", ctx.note).strip()
