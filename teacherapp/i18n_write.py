@@ -24,6 +24,8 @@ def update(area: str, translations: dict[str, str]) -> Path:
     else:
         catalog = Catalog(locale="nl", project="teacherapp", domain=area)
     for msgid, text in translations.items():
+        if msgid in catalog:  # Catalog.add keeps an existing text; a new one must win
+            catalog.delete(msgid)
         catalog.add(msgid, text)
     PO_DIR.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
