@@ -10,15 +10,22 @@ CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 
 def _load(monkeypatch, **env) -> dict:
-    for name in ("WEB_CONCURRENCY", "GUNICORN_BIND", "HOST", "PORT", "LOG_FORMAT"):
+    for name in ("WEB_CONCURRENCY", "GUNICORN_BIND", "HOST", "PORT", "LOG_FORMAT", "DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return runpy.run_path(str(CONF))
 
 
-def test_workers_are_twice_the_cores_plus_one(monkeypatch):
-    assert _load(monkeypatch)["workers"] == 2 * multiprocessing.cpu_count() + 1
+def test_workers_are_twice_the_cores_plus_one_on_postgresql(monkeypatch):
+    conf = _load(monkeypatch, DATABASE_URL="postgresql://app@db:5432/teacherapp")
+    assert conf["workers"] == 2 * multiprocessing.cpu_count() + 1
+
+
+def test_workers_are_the_cores_on_sqlite_which_takes_one_writer_at_a_time(monkeypatch):
+    assert _load(monkeypatch)["workers"] == max(2, multiprocessing.cpu_count())
+    conf = _load(monkeypatch, DATABASE_URL="sqlite:////srv/teacherapp.sqlite")
+    assert conf["workers"] == max(2, multiprocessing.cpu_count())
 
 
 def test_web_concurrency_overrides_the_workers(monkeypatch):
