@@ -142,8 +142,11 @@ def load_roster(course: Course) -> list[RosterRow]:
                    func.sum(case((ContentView.completed.is_(True), 1), else_=0))
                    .label("completed"))
             .join(ContentItem, ContentItem.id == ContentView.content_item_id)
-            .join(Enrolment, Enrolment.pupil_id == ContentView.pupil_id)
-            .where(Enrolment.course_id == course.id,
+            # Pupils through IN (their enrolments), not a join: the index on
+            # content_view.pupil_id then drives the query, 30 pupils instead of every view
+            # of the course type (profiled: half the roster's time on 150,000 views).
+            .where(ContentView.pupil_id.in_(
+                       select(Enrolment.pupil_id).where(Enrolment.course_id == course.id)),
                    ContentItem.course_type_id == course.course_type_id)
             .group_by(ContentView.pupil_id)
         )

@@ -137,7 +137,8 @@ def export_statement(filters: ExportFilters) -> Select:
         select(
             School.name.label("school"), School.institution_number, Course.id.label("course_id"),
             Course.group_name, CourseType.code, CourseType.name.label("type_name"), Course.track,
-            Course.school_year, Enrolment.id.label("enrolment_id"), Enrolment.paid_at,
+            Course.school_year, Enrolment.id.label("enrolment_id"),
+            Enrolment.paid_at.is_not(None).label("paid"),
             Pupil.last_name, Pupil.first_name, Pupil.vts_account_id, Pupil.birth_date,
             Subject.name.label("subject"), Subject.maximum, Subject.pass_mark,
             m1.trimester.label("trimester_1"), s1.value.label("value_1"),
@@ -213,16 +214,57 @@ def _local(moment: datetime | None) -> datetime | None:
     return moment.astimezone(BRUSSELS).replace(tzinfo=None) if moment else None
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """What the rules make of one line's marks (shared by every line with the same marks)."""
+
+    first: Mark | None
+    second: Mark | None
+    result: Result
+    counted: Decimal | None
+    code_1: str
+    code_2: str
+
+
+def _outcome(value_1: Decimal | None, absence_1: Absence | None, visible_1: bool,
+             value_2: Decimal | None, absence_2: Absence | None, visible_2: bool,
+             pass_mark: Decimal, exempt: bool) -> _Outcome:
+    first = _mark(value_1, absence_1, visible_1)
+    second = _mark(value_2, absence_2, visible_2)
+    return _Outcome(first, second, final_subject_result(first, second, pass_mark, exempt),
+                    counted_score(first, second, pass_mark, exempt), _code(first, exempt),
+                    _code(second, exempt) if not exempt else "")
+
+
 def export_rows(filters: ExportFilters) -> Iterator[ScoreRow]:
-    """The export's lines, fetched in batches from one server-side cursor."""
-    result = db.session.execute(export_statement(filters).execution_options(
+    """The export's lines, fetched in batches from one server-side cursor.
+
+    The rules (result, counted score, codes) are pure functions of a line's marks, pass mark
+    and exemption, and 100,000 lines hold only a few thousand distinct combinations: each
+    is worked out once (profiled: the rules and Mark objects were a third of a CSV export).
+    """
+    # On the session's connection, not through the ORM: plain rows, no ORM loading layer.
+    result = db.session.connection().execute(export_statement(filters).execution_options(
         yield_per=YIELD_PER, stream_results=True))
+    outcomes: dict[tuple, _Outcome] = {}
+    local_times: dict[datetime, datetime | None] = {}
     for r in result:
         submitted_1 = r.state_1 == SubmissionState.SUBMITTED
         submitted_2 = r.state_2 == SubmissionState.SUBMITTED
         exempt = r.exemption_kind is not None
-        first = _mark(r.value_1, r.absence_1, submitted_1 or filters.include_unsubmitted)
-        second = _mark(r.value_2, r.absence_2, submitted_2 or filters.include_unsubmitted)
+        key = (r.value_1, r.absence_1, submitted_1 or filters.include_unsubmitted,
+               r.value_2, r.absence_2, submitted_2 or filters.include_unsubmitted,
+               r.pass_mark, exempt)
+        outcome = outcomes.get(key)
+        if outcome is None:
+            outcome = outcomes[key] = _outcome(*key)
+        first, second = outcome.first, outcome.second
+        at_1 = r.at_1 if submitted_1 else None
+        at_2 = r.at_2 if submitted_2 else None
+        if at_1 is not None and at_1 not in local_times:
+            local_times[at_1] = _local(at_1)
+        if at_2 is not None and at_2 not in local_times:
+            local_times[at_2] = _local(at_2)
         yield ScoreRow(
             school=r.school, institution_number=r.institution_number or "",
             course_id=r.course_id,
@@ -230,20 +272,20 @@ def export_rows(filters: ExportFilters) -> Iterator[ScoreRow]:
             course_type=r.code, track=r.track, school_year=r.school_year,
             enrolment_id=r.enrolment_id, last_name=r.last_name, first_name=r.first_name,
             vts_account_id=r.vts_account_id or "", birth_date=r.birth_date,
-            paid=r.paid_at is not None, subject=r.subject, maximum=r.maximum,
+            paid=bool(r.paid), subject=r.subject, maximum=r.maximum,
             pass_mark=r.pass_mark,
             trimester_1=r.trimester_1, score_1=first.value if first else None,
-            code_1=_code(first, exempt),
+            code_1=outcome.code_1,
             trimester_2=r.trimester_2, score_2=second.value if second else None,
-            code_2=_code(second, exempt) if not exempt else "",
-            result=final_subject_result(first, second, r.pass_mark, exempt),
-            counted=counted_score(first, second, r.pass_mark, exempt),
+            code_2=outcome.code_2,
+            result=outcome.result,
+            counted=outcome.counted,
             exempt=exempt, exemption_reason=r.exemption_reason or "",
             repeater=r.exemption_kind == ExemptionKind.REPEATER_KEPT,
             submitted_1=submitted_1, submitted_by_1=(r.by_1 or "") if submitted_1 else "",
-            submitted_at_1=_local(r.at_1) if submitted_1 else None,
+            submitted_at_1=local_times[at_1] if at_1 is not None else None,
             submitted_2=submitted_2, submitted_by_2=(r.by_2 or "") if submitted_2 else "",
-            submitted_at_2=_local(r.at_2) if submitted_2 else None,
+            submitted_at_2=local_times[at_2] if at_2 is not None else None,
         )
 
 
@@ -327,10 +369,27 @@ def _csv_text(value, decimal_comma: bool) -> str:
     return str(value)
 
 
+def _remembered_csv_text(decimal_comma: bool) -> Callable[[object], str]:
+    """`_csv_text` with a memory: an export repeats few distinct numbers, dates and times."""
+    memo: dict[tuple[type, object], str] = {}
+
+    def text(value: object) -> str:
+        if type(value) is str:
+            return value
+        key = (type(value), value)  # the type too: True == 1 and Decimal(7) == 7
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _csv_text(value, decimal_comma)
+        return found
+
+    return text
+
+
 def csv_chunks(rows: Iterable[ScoreRow], words: Words, delimiter: str = ";",
                batch: int = 500) -> Iterator[bytes]:
     """UTF-8 with BOM, so Excel opens it right; decimal comma with the semicolon separator."""
     decimal_comma = delimiter == ";"
+    text = _remembered_csv_text(decimal_comma)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(words.headers)
@@ -339,7 +398,7 @@ def csv_chunks(rows: Iterable[ScoreRow], words: Words, delimiter: str = ";",
     buffer.truncate()
     pending = 0
     for row in rows:
-        writer.writerow([_csv_text(v, decimal_comma) for v in line_values(row, words)])
+        writer.writerow([text(v) for v in line_values(row, words)])
         pending += 1
         if pending >= batch:
             yield buffer.getvalue().encode("utf-8")
