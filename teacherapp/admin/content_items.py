@@ -20,6 +20,7 @@ from teacherapp.admin.helpers import (
 from teacherapp.admin.logic import delete_refusals, next_position
 from teacherapp.extensions import db
 from teacherapp.models import ContentItem, ContentView, CourseType
+from teacherapp.parsing import parse_id
 from teacherapp.permissions import secretariat_required
 
 FIELDS = ["course_type_id", "title", "kind", "external_id", "position"]
@@ -50,8 +51,8 @@ def content_items():
     selected = request.args.get("course_type_id", "")
     query = (select(ContentItem).join(CourseType).options(joinedload(ContentItem.course_type))
              .order_by(CourseType.code, ContentItem.position, ContentItem.id))
-    if selected.isdigit():
-        query = query.where(ContentItem.course_type_id == int(selected))
+    if (course_type_id := parse_id(selected)) is not None:
+        query = query.where(ContentItem.course_type_id == course_type_id)
     items = db.session.scalars(query).all()
     return render_template("admin/content_items.html", items=items, selected=selected,
                            course_types=course_type_choices()[1:])

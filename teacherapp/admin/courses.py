@@ -14,6 +14,7 @@ from teacherapp.admin.helpers import get_or_404, record_changes, record_create, 
 from teacherapp.admin.logic import course_type_change_blocked, track_problem
 from teacherapp.extensions import db
 from teacherapp.models import Course, CourseTeacher, Enrolment, School, Subject
+from teacherapp.parsing import parse_id
 from teacherapp.permissions import secretariat_required
 
 FIELDS = ["course_type_id", "school_id", "school_year", "track", "start_date", "group_name"]
@@ -71,10 +72,10 @@ def courses():
     query = select(Course).options(joinedload(Course.course_type), joinedload(Course.school))
     if filters["school_year"]:
         query = query.where(Course.school_year == filters["school_year"])
-    if filters["school_id"].isdigit():
-        query = query.where(Course.school_id == int(filters["school_id"]))
-    if filters["course_type_id"].isdigit():
-        query = query.where(Course.course_type_id == int(filters["course_type_id"]))
+    if (school_id := parse_id(filters["school_id"])) is not None:
+        query = query.where(Course.school_id == school_id)
+    if (course_type_id := parse_id(filters["course_type_id"])) is not None:
+        query = query.where(Course.course_type_id == course_type_id)
     courses = db.session.scalars(query.order_by(Course.school_year.desc(), Course.start_date,
                                                 Course.id)).all()
     ids = [c.id for c in courses]

@@ -27,6 +27,7 @@ from teacherapp.deliberation.overview import (
 )
 from teacherapp.formatting import date_filter
 from teacherapp.htmx import render_page_or_partial
+from teacherapp.parsing import parse_id
 from teacherapp.permissions import secretariat_required
 
 # The reopen action belongs to the scoring area: its submission page holds the reopen form.
@@ -64,10 +65,9 @@ def _deliberation_words() -> dict:
 
 
 def _int_arg(name: str, allowed: range | None = None) -> int | None:
-    raw = request.args.get(name, "")
-    if not raw.isdigit():
+    value = parse_id(request.args.get(name, ""))
+    if value is None:
         return None
-    value = int(raw)
     return value if allowed is None or value in allowed else None
 
 

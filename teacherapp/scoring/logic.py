@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from teacherapp.parsing import parse_id
 from teacherapp.rules import (
     Absence,
     Mark,
@@ -123,9 +124,7 @@ def parse_version(text: str | None) -> int | None:
     text = (text or "").strip()
     if not text:
         return 0
-    if not text.isdigit() or len(text) > 9:
-        return None
-    return int(text)
+    return parse_id(text)
 
 
 # ---------------------------------------------------------------- rubric totals

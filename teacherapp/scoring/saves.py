@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from teacherapp.extensions import db
 from teacherapp.htmx import is_htmx_request, render_page_or_partial
 from teacherapp.models import AssessmentContext, AuditEvent, SkillAssessment, Subject, User
+from teacherapp.parsing import parse_id
 from teacherapp.permissions import teacher_required
 from teacherapp.rules import Absence, Mark, ScoreParseError, format_score, parse_score
 from teacherapp.scoring import bp, idempotency
@@ -255,7 +256,7 @@ def level_cell(course_id: int, enrolment_id: int, criterion_id: int, context: st
     form = request.form
     raw = form["choose"] if "choose" in form else form.get("level_id", "")
     note = form.get("note", ctx.note).strip()
-    level_id: int | None = int(raw) if raw.isdigit() else None
+    level_id: int | None = parse_id(raw)
     error = None
     if raw and (level_id is None or level_id not in {lv.id for lv in ctx.levels}):
         error = _("Choose one of the levels shown.")
