@@ -17,7 +17,7 @@ audit trail forms one unbroken chain old -> new) and every loser answered 409 sh
 stored value; audit events equal successful writes. Exit status 1 when a check fails.
 
 PostgreSQL: BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres) is
-used to (re)create the database bench_teacherapp_load.
+used to create a database bench_teacherapp_load_<pid> for the run, dropped afterwards.
 """
 
 from __future__ import annotations
@@ -64,10 +64,22 @@ def prepare_database(kind: str, workdir: Path) -> str:
     import psycopg
 
     admin_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    name = f"bench_teacherapp_load_{os.getpid()}"  # two runs at once never share one
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS bench_teacherapp_load WITH (FORCE)")
-        conn.execute("CREATE DATABASE bench_teacherapp_load")
-    return admin_url.rsplit("/", 1)[0] + "/bench_teacherapp_load"
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(kind: str, database_url: str) -> None:
+    if kind != "postgresql":
+        return
+    import psycopg
+
+    admin_url = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    name = database_url.rsplit("/", 1)[1]
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @dataclass
@@ -336,7 +348,10 @@ def run(kind: str, clients: int, saves: int, contested: int) -> bool:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    facts = verify(database_url, seeded, clients * saves)
+    try:
+        facts = verify(database_url, seeded, clients * saves)
+    finally:
+        drop_database(kind, database_url)
     sent = clients * saves
     wins = len(fight.wins)
     win_versions = sorted(v for v, _ in fight.wins)

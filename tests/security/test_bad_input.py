@@ -77,29 +77,48 @@ def _bodies(fields: list[str]):
 
 
 class _ChangeDetector:
-    """Did the database change? SQLite says so cheaply (data_version); elsewhere a digest."""
+    """Did the database change since mark()? Cheap answers first, a full digest if unsure.
+
+    SQLite: PRAGMA data_version moves when another connection commits. PostgreSQL: each
+    pg_current_xact_id() on our autocommit connection takes the next transaction id; if
+    anything else wrote meanwhile (here or in another database of the server) the id jumped,
+    and only then the tables are compared with a digest.
+    """
 
     def __init__(self) -> None:
         self.sqlite = db.engine.dialect.name == "sqlite"
-        if self.sqlite:
-            self.conn = db.engine.connect()
-        self.mark()
+        self.conn = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self.digest = "" if self.sqlite else database_digest()
+        self.token = self._token()
 
-    def _state(self):
+    def _token(self) -> int:
         if self.sqlite:
-            self.conn.rollback()
             return self.conn.execute(text("PRAGMA data_version")).scalar_one()
-        return database_digest()
+        return int(self.conn.execute(text("SELECT pg_current_xact_id()::text")).scalar_one())
+
+    def _quiet(self, token: int) -> bool:
+        return token == self.token if self.sqlite else token == self.token + 1
 
     def mark(self) -> None:
-        self.state = self._state()
+        token = self._token()
+        if not self._quiet(token) and not self.sqlite:
+            self.digest = database_digest()
+            token = self._token()
+        self.token = token
 
     def changed(self) -> bool:
-        return self._state() != self.state
+        token = self._token()
+        if self._quiet(token):
+            self.token = token
+            return False
+        if self.sqlite:
+            return True
+        digest = database_digest()
+        self.token = self._token()
+        return digest != self.digest
 
     def close(self) -> None:
-        if self.sqlite:
-            self.conn.close()
+        self.conn.close()
 
 
 INPUT_RULES = [(rule, method) for rule in RULES for method in methods_of(rule)
