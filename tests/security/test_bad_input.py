@@ -129,12 +129,7 @@ INPUT_RULES += [(rule, "GET") for rule in RULES if rule.endpoint == "auditlog.in
 
 # Bugs this test found in other areas, not fixed yet: the test still runs (and reports
 # XPASS once fixed); remove the entry then.
-KNOWN_BUGS = {
-    "scoring.score_cell:POST": "scoring/logic.py parse_version: int(text) after text.isdigit() "
-                               "fails on version='²'; answers 500",
-    "scoring.level_cell:POST": "scoring/saves.py: int(raw) after raw.isdigit() fails on '²' "
-                               "(isdigit accepts superscripts); answers 500",
-}
+KNOWN_BUGS: dict[str, str] = {}  # "endpoint:METHOD": "what fails, where"
 
 INPUT_PARAMS = [
     pytest.param(rule, method, id=f"{rule.endpoint}:{method}",
@@ -232,17 +227,7 @@ def test_nul_characters_are_refused_with_a_message(client, auth, make):
 SHARP = ["²", "١٢", "-1", "0", "99999999999999999999", "NaN", "inf", "9999-12-31",
          "0001-01-01", "31/02/2027", "' OR 1=1 --", "<script>", "\x00", "x" * 70_000]
 _GET_FORM = re.compile(r"<form\b(?=[^>]*\bmethod=\"get\")[^>]*>(.*?)</form>", re.I | re.S)
-_DELIBERATION_INT_ARG = ("deliberation/routes.py _int_arg: int() after isdigit() fails on "
-                         "'²'; answers 500")
-KNOWN_GET_BUGS = {
-    "admin.courses": "admin/courses.py: int() after isdigit() on the school_id and "
-                     "course_type_id filters fails on '²'; answers 500",
-    "admin.content_items": "admin/content_items.py: int() after isdigit() on the course type "
-                           "filter fails on '²'; answers 500",
-    "deliberation.overview": _DELIBERATION_INT_ARG,
-    "deliberation.export": _DELIBERATION_INT_ARG,
-    "deliberation.export_download": _DELIBERATION_INT_ARG,
-}
+KNOWN_GET_BUGS: dict[str, str] = {}  # "endpoint": "what fails, where"
 GET_PARAMS = [
     pytest.param(rule, id=rule.endpoint,
                  marks=[pytest.mark.xfail(reason=KNOWN_GET_BUGS[rule.endpoint], strict=False)]
