@@ -7,7 +7,8 @@ from html.parser import HTMLParser
 
 from hypothesis import strategies as st
 
-# {m} is replaced by a unique marker, so a finding names the string that caused it.
+# {m} is replaced by a unique marker ("zqmark..."), so a finding names the string that caused it;
+# the marker is long enough that no random token (a CSRF token, a hash) contains it by chance.
 PAYLOADS = [
     '<script>alert("{m}")</script>',
     '"><script>{m}</script>',
@@ -47,7 +48,7 @@ def hostile_strings(draw, count: int) -> list[str]:
     strings = []
     for i in range(count):
         payload = draw(st.sampled_from(PAYLOADS))
-        marker = f"zq{i}x{draw(st.integers(0, 9999))}"
+        marker = f"zqmark{i}x{draw(st.integers(0, 9999))}"
         strings.append(draw(_noise) + payload.format(m=marker) + draw(_noise))
     return strings
 
@@ -76,32 +77,32 @@ class _InertChecker(HTMLParser):
             self.open_raw = None
 
     def handle_comment(self, data):
-        if "zq" in data:
+        if "zqmark" in data:
             self.findings.append(f"text inside a comment: {data[:80]!r}")
 
     def handle_data(self, data):
-        if self.open_raw and "zq" in data:
+        if self.open_raw and "zqmark" in data:
             self.findings.append(f"text inside <{self.open_raw}>: {data[:80]!r}")
 
     def _check(self, tag, attrs):
-        if "zq" in tag:
+        if "zqmark" in tag:
             self.findings.append(f"injected tag <{tag}>")
         for name, value in attrs:
             value = value or ""
-            if "zq" in name:
+            if "zqmark" in name:
                 self.findings.append(f"injected attribute {name} on <{tag}>")
-            elif name.startswith("on") and "zq" in value:
+            elif name.startswith("on") and "zqmark" in value:
                 self.findings.append(f"event handler {name}={value[:60]!r} on <{tag}>")
             elif (name.startswith("hx-") or name.startswith("data-hx")) and (
-                    value.startswith("/zq") or "'zq" in value or '"zq' in value
+                    value.startswith("/zqmark") or "'zqmark" in value or '"zqmark' in value
                     or value.startswith("alert")):
                 self.findings.append(f"htmx attribute {name}={value[:60]!r} on <{tag}>")
             elif name in _URL_ATTRS and (value.strip().lower().startswith("javascript:")
-                                         or ("zq" in value and "?" not in value)):
+                                         or ("zqmark" in value and "?" not in value)):
                 self.findings.append(f"URL {name}={value[:60]!r} on <{tag}>")
-            elif tag in _DANGEROUS_TAGS and "zq" in value:
+            elif tag in _DANGEROUS_TAGS and "zqmark" in value:
                 self.findings.append(f"<{tag} {name}={value[:60]!r}>")
-            elif name == "style" and "zq" in value:
+            elif name == "style" and "zqmark" in value:
                 self.findings.append(f"style={value[:60]!r} on <{tag}>")
 
 
@@ -110,8 +111,8 @@ def injection_findings(html: str) -> list[str]:
     checker = _InertChecker()
     checker.feed(html)
     checker.close()
-    if checker.open_raw and "zq" in checker.rawdata:  # an unclosed <script> or <style>
+    if checker.open_raw and "zqmark" in checker.rawdata:  # an unclosed <script> or <style>
         checker.findings.append(f"text inside an unclosed <{checker.open_raw}>")
-    if re.search(r"49zq\d", html):
+    if re.search(r"49zqmark\d", html):
         checker.findings.append("a template expression was evaluated")
     return checker.findings
