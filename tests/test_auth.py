@@ -110,3 +110,17 @@ def test_anonymous_user_is_sent_to_login(client):
     response = client.get("/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
+
+
+def test_an_htmx_request_without_a_session_gets_401_not_the_login_page(client):
+    response = client.post("/courses/1/pupils/1/subjects/1/sittings/1", data={"value": "7"},
+                           headers={"HX-Request": "true"})
+    # CSRF runs first for anonymous POSTs; a GET shows the login handling on its own.
+    assert response.status_code in (400, 401)
+    response = client.get("/courses/1", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["X-Login-URL"].startswith("/login")
+    assert "<html" not in response.get_data(as_text=True)
+    page = client.get("/courses/1")
+    assert page.status_code == 302
+    assert page.headers["Location"].startswith("/login")

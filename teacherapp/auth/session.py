@@ -109,3 +109,25 @@ def init_login_manager(login_manager: LoginManager) -> None:
     # mobile data (a new address); cookies are bound to the session version instead.
     login_manager.session_protection = None
     user_loaded_from_cookie.connect(_restored_from_remember_cookie)
+    login_manager.unauthorized_handler(_unauthorized)
+
+
+def _unauthorized():
+    """Pages go to the login form; an htmx request (a save) answers 401 instead.
+
+    Following the redirect would swap the login page into the score cell and drop what the
+    teacher typed; a 401 is not swapped, so the cell keeps the value and says why.
+    """
+    from flask import make_response, redirect
+    from flask_login.utils import login_url
+
+    from teacherapp.htmx import is_htmx_request
+
+    target = login_url("auth.login", request.url)
+    if is_htmx_request():
+        response = make_response(_("You are logged out. Log in again, then save again: "
+                                   "what you typed is kept."), 401)
+        response.headers["X-Login-URL"] = target
+        return response
+    flash(_("Log in to continue."), "info")
+    return redirect(target)

@@ -71,7 +71,11 @@
   });
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr.status;
-    if (status >= 500) {
+    if (status === 401) {
+      failed(event, document.documentElement.lang === "en"
+        ? "Not saved: you are logged out. Log in again (in a new tab), then save again."
+        : "Niet opgeslagen: je bent afgemeld. Meld je opnieuw aan (in een nieuw tabblad) en sla dan opnieuw op.");
+    } else if (status >= 500) {
       failed(event, document.documentElement.lang === "en"
         ? "Not saved: server error. Try again." : "Niet opgeslagen: serverfout. Probeer opnieuw.");
     }

@@ -179,6 +179,9 @@ def describe(response: TestResponse) -> str:
 
 
 def is_login_redirect(response: TestResponse) -> bool:
+    """A page redirects to the login form; an htmx request gets 401 naming the login URL."""
+    if response.status_code == 401:
+        return response.headers.get("X-Login-URL", "").startswith("/login")
     return response.status_code == 302 and response.headers.get("Location", "").startswith("/login")
 
 
