@@ -1,0 +1,103 @@
+"""Profile one page or one save in-process against the benchmark data set.
+
+    python -m bench.profile [--db sqlite|postgresql] [--n 200] roster|exam|save [--profiler pyinstrument|cprofile|none]
+
+Logs the benchmark teacher in with Flask's test client, warms the caches, then runs the
+request `--n` times under pyinstrument (needs `pip install pyinstrument`) or cProfile and
+prints where the time goes, with the mean CPU time per request. This is how the causes in
+docs/performance.md were found; it measures the app alone, without gunicorn, wrk or the
+other core's noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import time
+
+from bench import build, measure
+from bench.dataset import PASSWORD, TEACHER_EMAIL
+
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/teacherapp_bench"
+
+
+def _client(url: str):
+    from teacherapp import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                      "RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" [^>]*value="([^"]+)"',
+                      client.get("/login").get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"email": TEACHER_EMAIL, "password": PASSWORD,
+                                           "csrf_token": token})
+    assert response.status_code == 302, response.status_code
+    page = client.get(measure.EXAM).get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    return app, client, token
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=("roster", "exam", "save"))
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--n", type=int, default=200)
+    parser.add_argument("--profiler", choices=("pyinstrument", "cprofile", "none"),
+                        default="pyinstrument", help="none: time the requests only")
+    args = parser.parse_args()
+    url = build.sqlite_url() if args.db == "sqlite" else PG_DEFAULT
+    app, client, token = _client(url)
+    cells = [c.split("#") for c in measure.save_cells(url)]
+    versions = {path: int(version) for path, version in cells}
+    state = {"i": 0}
+
+    def one() -> None:
+        if args.what == "roster":
+            assert client.get(measure.ROSTER).status_code == 200
+        elif args.what == "exam":
+            assert client.get(measure.EXAM).status_code == 200
+        else:
+            path = cells[state["i"] % len(cells)][0]
+            state["i"] += 1
+            value = 7 + (state["i"] // len(cells)) % 2  # every save changes the cell
+            response = client.post(path, data={"layout": "exam", "value": str(value),
+                                               "version": str(versions[path])},
+                                   headers={"X-CSRFToken": token, "HX-Request": "true"})
+            assert response.status_code == 200, response.status_code
+            versions[path] = int(re.search(r'name="version" value="(\d+)"',
+                                           response.get_data(as_text=True)).group(1))
+
+    for _ in range(20):
+        one()
+    cpu = time.process_time()
+    wall = time.perf_counter()
+    if args.profiler == "none":
+        for _ in range(args.n):
+            one()
+    elif args.profiler == "cprofile":
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.n):
+            one()
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(45)
+    else:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0002)
+        profiler.start()
+        for _ in range(args.n):
+            one()
+        profiler.stop()
+        print(profiler.output_text(unicode=False, color=False, show_all=False))
+    print(f"{args.what} on {args.db}: {1000 * (time.process_time() - cpu) / args.n:.2f} ms CPU, "
+          f"{1000 * (time.perf_counter() - wall) / args.n:.2f} ms wall per request ({args.profiler})")
+
+
+if __name__ == "__main__":
+    main()
