@@ -2,6 +2,10 @@
 
     python -m bench.export_probe DATABASE_URL csv|xlsx|floor
 prints one JSON line: seconds, rows, bytes, peak_mb (peak RSS minus RSS before the export).
+
+The peak is VmHWM from /proc/self/status, not getrusage's ru_maxrss: on Linux ru_maxrss
+survives exec, so a probe started by a big parent (the bench runner) reported the parent's
+high-water mark instead of its own. VmHWM starts afresh with the new program image.
 """
 
 from __future__ import annotations
@@ -10,7 +14,6 @@ import csv
 import io
 import json
 import re
-import resource
 import sys
 import time
 
@@ -35,16 +38,21 @@ ORDER BY sc.name, c.id, p.last_name, p.first_name, s.position
 """
 
 
-def _rss_mb() -> float:
+def _status_mb(field: str) -> float:
+    """One memory figure of this process from /proc/self/status (given there in kB)."""
     with open("/proc/self/status") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
 
 
+def _rss_mb() -> float:
+    return _status_mb("VmRSS")
+
+
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return _status_mb("VmHWM")
 
 
 def main(url: str, kind: str) -> None:
@@ -89,8 +97,9 @@ def main(url: str, kind: str) -> None:
         rows = newlines - 1 if kind == "csv" else -1
         del tail
     seconds = time.perf_counter() - started
+    peak = _peak_mb()
     print(json.dumps({"kind": kind, "seconds": seconds, "rows": rows, "bytes": size,
-                      "peak_mb": max(0.0, _peak_mb() - before), "peak_rss_mb": _peak_mb()}))
+                      "peak_mb": max(0.0, peak - before), "peak_rss_mb": peak}))
 
 
 if __name__ == "__main__":
