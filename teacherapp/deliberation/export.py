@@ -17,11 +17,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
+from sqlalchemy.types import NullType
 
 from teacherapp.deliberation.logic import counted_score
 from teacherapp.extensions import db
@@ -63,113 +65,13 @@ class ExportFilters:
     include_unsubmitted: bool = False
 
 
-@dataclass(frozen=True)
-class ScoreRow:
-    """One exported line: one pupil and one subject, values typed."""
-
-    school: str
-    institution_number: str
-    course_id: int
-    course: str
-    course_type: str
-    track: int
-    school_year: str
-    enrolment_id: int
-    last_name: str
-    first_name: str
-    vts_account_id: str
-    birth_date: date
-    paid: bool
-    subject: str
-    maximum: Decimal
-    pass_mark: Decimal
-    trimester_1: int | None
-    score_1: Decimal | None
-    code_1: str  # "", "absent", "excused", "exempt"
-    trimester_2: int | None
-    score_2: Decimal | None
-    code_2: str
-    result: Result
-    counted: Decimal | None
-    exempt: bool
-    exemption_reason: str
-    repeater: bool
-    submitted_1: bool
-    submitted_by_1: str
-    submitted_at_1: datetime | None
-    submitted_2: bool
-    submitted_by_2: str
-    submitted_at_2: datetime | None
+def _aliases() -> tuple:
+    return (aliased(ExamMoment), aliased(ExamMoment), aliased(Submission), aliased(Submission))
 
 
-@dataclass
-class PupilSummary:
-    """The overall result of one enrolment, over the exported subjects."""
-
-    first: ScoreRow
-    results: list[Result] = field(default_factory=list)
-    total: Decimal = Decimal(0)
-    maximum: Decimal = Decimal(0)
-
-    def add(self, row: ScoreRow) -> None:
-        self.results.append(row.result)
-        if not row.exempt:
-            self.maximum += row.maximum
-            if row.counted is not None:
-                self.total += row.counted
-
-    @property
-    def result(self) -> CourseResult:
-        return course_result(self.results)
-
-    @property
-    def eligible(self) -> bool:
-        return self.first.paid and self.result == CourseResult.PASSED
-
-
-def export_statement(filters: ExportFilters) -> Select:
-    """Every (enrolment, subject) line the filters select, with both sittings joined."""
-    s1, s2 = aliased(Score), aliased(Score)
-    m1, m2 = aliased(ExamMoment), aliased(ExamMoment)
-    sub1, sub2 = aliased(Submission), aliased(Submission)
-    u1, u2 = aliased(User), aliased(User)
-    stmt = (
-        select(
-            School.name.label("school"), School.institution_number, Course.id.label("course_id"),
-            Course.group_name, CourseType.code, CourseType.name.label("type_name"), Course.track,
-            Course.school_year, Enrolment.id.label("enrolment_id"),
-            Enrolment.paid_at.is_not(None).label("paid"),
-            Pupil.last_name, Pupil.first_name, Pupil.vts_account_id, Pupil.birth_date,
-            Subject.name.label("subject"), Subject.maximum, Subject.pass_mark,
-            m1.trimester.label("trimester_1"), s1.value.label("value_1"),
-            s1.absence.label("absence_1"), m2.trimester.label("trimester_2"),
-            s2.value.label("value_2"), s2.absence.label("absence_2"),
-            Exemption.kind.label("exemption_kind"), Exemption.reason.label("exemption_reason"),
-            sub1.state.label("state_1"), u1.full_name.label("by_1"),
-            sub1.submitted_at.label("at_1"), sub2.state.label("state_2"),
-            u2.full_name.label("by_2"), sub2.submitted_at.label("at_2"),
-        )
-        .select_from(Enrolment)
-        .join(Pupil, Pupil.id == Enrolment.pupil_id)
-        .join(Course, Course.id == Enrolment.course_id)
-        .join(CourseType, CourseType.id == Course.course_type_id)
-        .join(School, School.id == Course.school_id)
-        .join(Subject, Subject.course_id == Course.id)
-        .outerjoin(m1, and_(m1.subject_id == Subject.id, m1.sitting == 1))
-        .outerjoin(m2, and_(m2.subject_id == Subject.id, m2.sitting == 2))
-        .outerjoin(s1, and_(s1.enrolment_id == Enrolment.id, s1.subject_id == Subject.id,
-                            s1.sitting == 1))
-        .outerjoin(s2, and_(s2.enrolment_id == Enrolment.id, s2.subject_id == Subject.id,
-                            s2.sitting == 2))
-        .outerjoin(Exemption, and_(Exemption.enrolment_id == Enrolment.id,
-                                   Exemption.subject_id == Subject.id))
-        .outerjoin(sub1, and_(sub1.course_id == Course.id, sub1.sitting == 1))
-        .outerjoin(u1, u1.id == sub1.submitted_by_id)
-        .outerjoin(sub2, and_(sub2.course_id == Course.id, sub2.sitting == 2))
-        .outerjoin(u2, u2.id == sub2.submitted_by_id)
-        .order_by(School.name, Course.school_year, CourseType.code, Course.group_name, Course.id,
-                  Pupil.last_name, Pupil.first_name, Enrolment.id, Subject.position, Subject.id)
-    )
+def _filtered(stmt: Select, filters: ExportFilters, m1, m2, sub1, sub2) -> Select:
+    """The filters, on a statement that joins the course and both sittings' exam moments
+    and submissions under these aliases (the export and its subject list share them)."""
     if filters.school_year:
         stmt = stmt.where(Course.school_year == filters.school_year)
     if filters.course_type_id:
@@ -186,13 +88,111 @@ def export_statement(filters: ExportFilters) -> Select:
     return stmt
 
 
+def export_statement(filters: ExportFilters) -> Select:
+    """Every (enrolment, subject) line the filters select (what the export page counts)."""
+    m1, m2, sub1, sub2 = _aliases()
+    stmt = (
+        select(Course.id.label("course_id"), Enrolment.id, Subject.id)
+        .select_from(Enrolment)
+        .join(Pupil, Pupil.id == Enrolment.pupil_id)
+        .join(Course, Course.id == Enrolment.course_id)
+        .join(CourseType, CourseType.id == Course.course_type_id)
+        .join(School, School.id == Course.school_id)
+        .join(Subject, Subject.course_id == Course.id)
+        .outerjoin(m1, and_(m1.subject_id == Subject.id, m1.sitting == 1))
+        .outerjoin(m2, and_(m2.subject_id == Subject.id, m2.sitting == 2))
+        .outerjoin(sub1, and_(sub1.course_id == Course.id, sub1.sitting == 1))
+        .outerjoin(sub2, and_(sub2.course_id == Course.id, sub2.sitting == 2))
+    )
+    return _filtered(stmt, filters, m1, m2, sub1, sub2)
+
+
 def count_rows(filters: ExportFilters) -> tuple[int, int]:
     """How many lines and courses an export with these filters holds (one query)."""
-    inner = export_statement(filters).order_by(None).subquery()
+    inner = export_statement(filters).subquery()
     lines, courses = db.session.execute(
         select(func.count(), func.count(func.distinct(inner.c.course_id)))
     ).one()
     return lines, courses
+
+
+def subject_statement(filters: ExportFilters) -> Select:
+    """The selected subjects with everything that is the same on all their lines: course,
+    school, exam trimesters and both submissions. A few thousand rows at most."""
+    m1, m2, sub1, sub2 = _aliases()
+    u1, u2 = aliased(User), aliased(User)
+    stmt = (
+        select(
+            Subject.id, Subject.name, Subject.maximum, Subject.pass_mark,
+            m1.trimester, m2.trimester, Course.id, School.name, School.institution_number,
+            Course.group_name, CourseType.code, CourseType.name, Course.track,
+            Course.school_year, sub1.state, u1.full_name, sub1.submitted_at,
+            sub2.state, u2.full_name, sub2.submitted_at,
+        )
+        .select_from(Subject)
+        .join(Course, Course.id == Subject.course_id)
+        .join(CourseType, CourseType.id == Course.course_type_id)
+        .join(School, School.id == Course.school_id)
+        .outerjoin(m1, and_(m1.subject_id == Subject.id, m1.sitting == 1))
+        .outerjoin(m2, and_(m2.subject_id == Subject.id, m2.sitting == 2))
+        .outerjoin(sub1, and_(sub1.course_id == Course.id, sub1.sitting == 1))
+        .outerjoin(u1, u1.id == sub1.submitted_by_id)
+        .outerjoin(sub2, and_(sub2.course_id == Course.id, sub2.sitting == 2))
+        .outerjoin(u2, u2.id == sub2.submitted_by_id)
+    )
+    return _filtered(stmt, filters, m1, m2, sub1, sub2)
+
+
+def _raw(column):
+    """A column as the driver returns it: no per-row type conversion by SQLAlchemy. The
+    export converts each distinct value once instead (see _points, _day)."""
+    return type_coerce(column, NullType())
+
+
+def line_statement(filters: ExportFilters) -> Select:
+    """The varying part of every line, in export order: pupil, marks and exemption.
+
+    Narrow on purpose (the database sorts fewer bytes, Python unpacks fewer values); what
+    is constant per subject or course comes from subject_statement. The selected subjects
+    are the same statement's, so both agree on the filters."""
+    s1, s2 = aliased(Score), aliased(Score)
+    selected = subject_statement(filters).with_only_columns(Subject.id)
+    return (
+        select(
+            Enrolment.id, Subject.id, Enrolment.paid_at.is_not(None), Pupil.last_name,
+            Pupil.first_name, Pupil.vts_account_id, _raw(Pupil.birth_date), _raw(s1.value),
+            _raw(s1.absence), _raw(s2.value), _raw(s2.absence), _raw(Exemption.kind),
+            Exemption.reason,
+        )
+        .select_from(Enrolment)
+        .join(Pupil, Pupil.id == Enrolment.pupil_id)
+        .join(Course, Course.id == Enrolment.course_id)
+        .join(CourseType, CourseType.id == Course.course_type_id)
+        .join(School, School.id == Course.school_id)
+        .join(Subject, Subject.course_id == Course.id)
+        .outerjoin(s1, and_(s1.enrolment_id == Enrolment.id, s1.subject_id == Subject.id,
+                            s1.sitting == 1))
+        .outerjoin(s2, and_(s2.enrolment_id == Enrolment.id, s2.subject_id == Subject.id,
+                            s2.sitting == 2))
+        .outerjoin(Exemption, and_(Exemption.enrolment_id == Enrolment.id,
+                                   Exemption.subject_id == Subject.id))
+        .where(Subject.id.in_(selected))
+        .order_by(School.name, Course.school_year, CourseType.code, Course.group_name, Course.id,
+                  Pupil.last_name, Pupil.first_name, Enrolment.id, Subject.position, Subject.id)
+    )
+
+
+def _points(raw: object) -> Decimal | None:
+    """A Numeric(6, 2) as SQLAlchemy would give it: PostgreSQL returns Decimal, SQLite a
+    float or int, which SQLAlchemy turns into Decimal("%.2f" % value): the same here."""
+    if raw is None or isinstance(raw, Decimal):
+        return raw
+    return Decimal(f"{raw:.2f}")
+
+
+def _day(raw: object) -> date | None:
+    """A Date: PostgreSQL returns date, SQLite an ISO string."""
+    return date.fromisoformat(raw) if isinstance(raw, str) else raw
 
 
 def _mark(value: Decimal | None, absence: Absence | None, visible: bool) -> Mark | None:
@@ -214,92 +214,6 @@ def _local(moment: datetime | None) -> datetime | None:
     return moment.astimezone(BRUSSELS).replace(tzinfo=None) if moment else None
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    """What the rules make of one line's marks (shared by every line with the same marks)."""
-
-    first: Mark | None
-    second: Mark | None
-    result: Result
-    counted: Decimal | None
-    code_1: str
-    code_2: str
-
-
-def _outcome(value_1: Decimal | None, absence_1: Absence | None, visible_1: bool,
-             value_2: Decimal | None, absence_2: Absence | None, visible_2: bool,
-             pass_mark: Decimal, exempt: bool) -> _Outcome:
-    first = _mark(value_1, absence_1, visible_1)
-    second = _mark(value_2, absence_2, visible_2)
-    return _Outcome(first, second, final_subject_result(first, second, pass_mark, exempt),
-                    counted_score(first, second, pass_mark, exempt), _code(first, exempt),
-                    _code(second, exempt) if not exempt else "")
-
-
-def export_rows(filters: ExportFilters) -> Iterator[ScoreRow]:
-    """The export's lines, fetched in batches from one server-side cursor.
-
-    The rules (result, counted score, codes) are pure functions of a line's marks, pass mark
-    and exemption, and 100,000 lines hold only a few thousand distinct combinations: each
-    is worked out once (profiled: the rules and Mark objects were a third of a CSV export).
-    """
-    # On the session's connection, not through the ORM: plain rows, no ORM loading layer.
-    result = db.session.connection().execute(export_statement(filters).execution_options(
-        yield_per=YIELD_PER, stream_results=True))
-    outcomes: dict[tuple, _Outcome] = {}
-    local_times: dict[datetime, datetime | None] = {}
-    for r in result:
-        submitted_1 = r.state_1 == SubmissionState.SUBMITTED
-        submitted_2 = r.state_2 == SubmissionState.SUBMITTED
-        exempt = r.exemption_kind is not None
-        key = (r.value_1, r.absence_1, submitted_1 or filters.include_unsubmitted,
-               r.value_2, r.absence_2, submitted_2 or filters.include_unsubmitted,
-               r.pass_mark, exempt)
-        outcome = outcomes.get(key)
-        if outcome is None:
-            outcome = outcomes[key] = _outcome(*key)
-        first, second = outcome.first, outcome.second
-        at_1 = r.at_1 if submitted_1 else None
-        at_2 = r.at_2 if submitted_2 else None
-        if at_1 is not None and at_1 not in local_times:
-            local_times[at_1] = _local(at_1)
-        if at_2 is not None and at_2 not in local_times:
-            local_times[at_2] = _local(at_2)
-        yield ScoreRow(
-            school=r.school, institution_number=r.institution_number or "",
-            course_id=r.course_id,
-            course=f"{r.type_name} – {r.group_name}" if r.group_name else r.type_name,
-            course_type=r.code, track=r.track, school_year=r.school_year,
-            enrolment_id=r.enrolment_id, last_name=r.last_name, first_name=r.first_name,
-            vts_account_id=r.vts_account_id or "", birth_date=r.birth_date,
-            paid=bool(r.paid), subject=r.subject, maximum=r.maximum,
-            pass_mark=r.pass_mark,
-            trimester_1=r.trimester_1, score_1=first.value if first else None,
-            code_1=outcome.code_1,
-            trimester_2=r.trimester_2, score_2=second.value if second else None,
-            code_2=outcome.code_2,
-            result=outcome.result,
-            counted=outcome.counted,
-            exempt=exempt, exemption_reason=r.exemption_reason or "",
-            repeater=r.exemption_kind == ExemptionKind.REPEATER_KEPT,
-            submitted_1=submitted_1, submitted_by_1=(r.by_1 or "") if submitted_1 else "",
-            submitted_at_1=local_times[at_1] if at_1 is not None else None,
-            submitted_2=submitted_2, submitted_by_2=(r.by_2 or "") if submitted_2 else "",
-            submitted_at_2=local_times[at_2] if at_2 is not None else None,
-        )
-
-
-def pupil_summaries(rows: Iterable[ScoreRow], sink: list[PupilSummary]) -> Iterator[ScoreRow]:
-    """Pass rows through, gathering one summary per enrolment (rows come grouped by it)."""
-    current: PupilSummary | None = None
-    for row in rows:
-        if current is None or current.first.enrolment_id != row.enrolment_id:
-            current = PupilSummary(row)
-            sink.append(current)
-        current.add(row)
-        yield row
-
-
 # ---------------------------------------------------------------- columns and words
 
 
@@ -317,40 +231,157 @@ class Words:
     pupil_sheet: str
 
 
-def _score_cell(score: Decimal | None, code: str, words: Words) -> Decimal | str | None:
-    if code:
-        return words.codes[code]
-    return score
+@dataclass(frozen=True)
+class Outcome:
+    """What the rules make of one line's marks, with its cells ready to write."""
+
+    result: Result
+    counted: Decimal | None
+    score_1: object  # a cell: the mark, a code word, or nothing
+    score_2: object
+    result_word: object
+    exempt_word: object
 
 
-def line_values(row: ScoreRow, words: Words) -> list:
-    """The cells of one line, typed: numbers, dates, datetimes and text."""
-    yes_no = {True: words.yes, False: words.no}
-    reason = row.exemption_reason
-    if row.repeater:
-        reason = f"{words.codes['repeater']}: {reason}" if reason else words.codes["repeater"]
-    return [
-        row.school, row.institution_number, row.course_id, row.course, row.course_type,
-        row.track, row.school_year, row.last_name, row.first_name, row.vts_account_id,
-        row.birth_date, yes_no[row.paid], row.subject, row.maximum, row.pass_mark,
-        row.trimester_1, _score_cell(row.score_1, row.code_1, words),
-        row.trimester_2, _score_cell(row.score_2, row.code_2, words),
-        words.results[row.result.value], yes_no[row.exempt], reason,
-        yes_no[row.submitted_1], row.submitted_by_1, row.submitted_at_1,
-        yes_no[row.submitted_2], row.submitted_by_2, row.submitted_at_2,
-    ]
+@dataclass(frozen=True)
+class SubjectCells:
+    """Everything on a line that depends only on its subject (and so its course)."""
+
+    course_id: int
+    course_type: str
+    school: str
+    maximum: Decimal
+    pass_mark: Decimal
+    visible_1: bool
+    visible_2: bool
+    head: tuple  # school .. school year: the first 7 cells
+    middle: tuple  # subject, maximum, pass mark, trimester of the first sitting
+    trimester_2: object
+    tail: tuple  # both submissions: the last 6 cells
 
 
-def pupil_values(summary: PupilSummary, words: Words) -> list:
-    row = summary.first
-    yes_no = {True: words.yes, False: words.no}
-    return [
-        row.school, row.institution_number, row.course_id, row.course, row.course_type,
-        row.track, row.school_year, row.last_name, row.first_name, row.vts_account_id,
-        row.birth_date, yes_no[row.paid], len(summary.results),
-        sum(1 for r in summary.results if r.counts_as_passed), summary.total, summary.maximum,
-        words.results[summary.result.value], yes_no[summary.eligible],
-    ]
+@dataclass
+class ExportLine:
+    """One line for the workbook: its cells and what the per-pupil sheet needs of it."""
+
+    cells: tuple
+    enrolment_id: int
+    subject: SubjectCells
+    outcome: Outcome
+    exempt: bool
+    paid: bool
+
+
+def export_rows(filters: ExportFilters) -> ExportSource:
+    """The export's lines, for csv_chunks or write_xlsx (nothing is read until then)."""
+    return ExportSource(filters)
+
+
+class ExportSource:
+    """The export's lines from two statements: the selected subjects (small, read first),
+    then the varying part of every line from one server-side cursor, in batches.
+
+    Per line, Python only looks things up: every cell that depends on the subject, course,
+    pupil or marks alone is made once, in the form the writer wants (`cell`: text for the
+    CSV, typed values for the workbook). The rules (result, counted score, codes) are pure
+    functions of a line's marks, pass mark and exemption, and 100,000 lines hold only a
+    few thousand distinct combinations. Profiled: per-row objects, rules, type conversion
+    and formatting made the CSV export 3.5 to 5 times slower than the raw query.
+    """
+
+    def __init__(self, filters: ExportFilters) -> None:
+        self.filters = filters
+
+    def _subjects(self, words: Words, cell: Callable[[object], object]) -> dict[int, SubjectCells]:
+        include = self.filters.include_unsubmitted
+        yes_no = {True: cell(words.yes), False: cell(words.no)}
+        subjects: dict[int, SubjectCells] = {}
+        for (subject_id, name, maximum, pass_mark, trimester_1, trimester_2, course_id, school,
+             institution, group_name, code, type_name, track, school_year, state_1, by_1, at_1,
+             state_2, by_2, at_2) in db.session.execute(subject_statement(self.filters)):
+            submitted_1 = state_1 == SubmissionState.SUBMITTED
+            submitted_2 = state_2 == SubmissionState.SUBMITTED
+            course = f"{type_name} – {group_name}" if group_name else type_name
+            subjects[subject_id] = SubjectCells(
+                course_id=course_id, course_type=code, school=school, maximum=maximum,
+                pass_mark=pass_mark, visible_1=submitted_1 or include,
+                visible_2=submitted_2 or include,
+                head=tuple(map(cell, (school, institution or "", course_id, course, code, track,
+                                      school_year))),
+                middle=tuple(map(cell, (name, maximum, pass_mark, trimester_1))),
+                trimester_2=cell(trimester_2),
+                tail=(yes_no[submitted_1], cell((by_1 or "") if submitted_1 else ""),
+                      cell(_local(at_1) if submitted_1 else None),
+                      yes_no[submitted_2], cell((by_2 or "") if submitted_2 else ""),
+                      cell(_local(at_2) if submitted_2 else None)),
+            )
+        return subjects
+
+    def lines(self, words: Words, cell: Callable[[object], object],
+              detail: bool = False) -> Iterator:
+        """Each line's cells as a tuple, or with detail=True an ExportLine."""
+        subjects = self._subjects(words, cell)
+        yes_no = {True: cell(words.yes), False: cell(words.no)}
+        codes = {code: cell(word) for code, word in words.codes.items()}
+        results = {result: cell(word) for result, word in words.results.items()}
+        empty = cell(None)
+        repeater = words.codes["repeater"]
+        outcomes: dict[tuple, Outcome] = {}
+        days: dict[object, object] = {}
+        reasons: dict[tuple, object] = {}
+
+        def outcome_of(key: tuple) -> Outcome:
+            value_1, absence_1, visible_1, value_2, absence_2, visible_2, pass_mark, exempt = key
+            first = _mark(_points(value_1), Absence(absence_1) if absence_1 else None, visible_1)
+            second = _mark(_points(value_2), Absence(absence_2) if absence_2 else None,
+                           visible_2)
+            result = final_subject_result(first, second, pass_mark, exempt)
+            code_1 = _code(first, exempt)
+            code_2 = _code(second, exempt) if not exempt else ""
+            found = outcomes[key] = Outcome(
+                result=result, counted=counted_score(first, second, pass_mark, exempt),
+                score_1=codes[code_1] if code_1 else cell(first.value if first else None),
+                score_2=codes[code_2] if code_2 else cell(second.value if second else None),
+                result_word=results[result.value], exempt_word=yes_no[exempt])
+            return found
+
+        def reason_of(key: tuple) -> object:
+            kind, reason = key
+            reason = reason or ""
+            if kind == ExemptionKind.REPEATER_KEPT:
+                reason = f"{repeater}: {reason}" if reason else repeater
+            found = reasons[key] = cell(reason)
+            return found
+
+        result = db.session.connection().execute(line_statement(self.filters).execution_options(
+            yield_per=YIELD_PER, stream_results=True))
+        current = None
+        pupil: tuple = ()
+        for (enrolment_id, subject_id, paid, last_name, first_name, vts_account_id, birth_date,
+             value_1, absence_1, value_2, absence_2, kind, reason) in result:
+            subject = subjects[subject_id]
+            if enrolment_id != current:  # lines come grouped by enrolment
+                current = enrolment_id
+                day = days.get(birth_date)
+                if day is None:
+                    day = days[birth_date] = cell(_day(birth_date))
+                pupil = (cell(last_name), cell(first_name), cell(vts_account_id or ""), day,
+                         yes_no[bool(paid)])
+            exempt = kind is not None
+            key = (value_1, absence_1, subject.visible_1, value_2, absence_2, subject.visible_2,
+                   subject.pass_mark, exempt)
+            outcome = outcomes.get(key) or outcome_of(key)
+            if exempt:
+                reason_cell = reasons.get((kind, reason)) or reason_of((kind, reason))
+            else:
+                reason_cell = empty
+            cells = (*subject.head, *pupil, *subject.middle, outcome.score_1,
+                     subject.trimester_2, outcome.score_2, outcome.result_word,
+                     outcome.exempt_word, reason_cell, *subject.tail)
+            if detail:
+                yield ExportLine(cells, enrolment_id, subject, outcome, exempt, bool(paid))
+            else:
+                yield cells
 
 
 # ---------------------------------------------------------------- CSV
@@ -385,28 +416,26 @@ def _remembered_csv_text(decimal_comma: bool) -> Callable[[object], str]:
     return text
 
 
-def csv_chunks(rows: Iterable[ScoreRow], words: Words, delimiter: str = ";",
-               batch: int = 500) -> Iterator[bytes]:
-    """UTF-8 with BOM, so Excel opens it right; decimal comma with the semicolon separator."""
-    decimal_comma = delimiter == ";"
-    text = _remembered_csv_text(decimal_comma)
+def csv_chunks(source: ExportSource, words: Words, delimiter: str = ";",
+               batch: int = 2000) -> Iterator[bytes]:
+    """UTF-8 with BOM, so Excel opens it right; decimal comma with the semicolon separator.
+
+    Lines are written in batches into one reused buffer and sent as one chunk each: the
+    response streams, and memory holds one batch, not the file."""
+    text = _remembered_csv_text(delimiter == ";")
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(words.headers)
     yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
     buffer.seek(0)
     buffer.truncate()
-    pending = 0
-    for row in rows:
-        writer.writerow([text(v) for v in line_values(row, words)])
-        pending += 1
-        if pending >= batch:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-            pending = 0
-    if pending:
+    lines = source.lines(words, text)
+    writerows = writer.writerows
+    while batch_lines := list(islice(lines, batch)):
+        writerows(batch_lines)
         yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
 
 
 # ---------------------------------------------------------------- XLSX
@@ -414,10 +443,10 @@ def csv_chunks(rows: Iterable[ScoreRow], words: Words, delimiter: str = ";",
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
 
 
-def sheet_name(row: ScoreRow) -> str:
+def sheet_name(subject: SubjectCells) -> str:
     """A sheet per course: type, group and id (unique), within Excel's 31 characters."""
-    suffix = f" {row.course_id}"
-    base = _SHEET_FORBIDDEN.sub(" ", f"{row.course_type} {row.school}").strip()
+    suffix = f" {subject.course_id}"
+    base = _SHEET_FORBIDDEN.sub(" ", f"{subject.course_type} {subject.school}").strip()
     return base[: 31 - len(suffix)].rstrip() + suffix
 
 
@@ -431,7 +460,7 @@ class _Sheet:
         self.sheet.set_column(0, len(headers) - 1, 14)
         self.sheet.write_row(0, 0, headers, formats["header"])
 
-    def write(self, values: list) -> None:
+    def write(self, values: Iterable) -> None:
         self.row += 1
         sheet, formats, r = self.sheet, self.formats, self.row
         for c, value in enumerate(values):
@@ -455,7 +484,37 @@ class _Sheet:
         self.sheet.autofilter(0, 0, max(self.row, 1), self.columns - 1)
 
 
-def write_xlsx(rows: Iterable[ScoreRow], words: Words, path: str, per_course: bool) -> int:
+@dataclass
+class _PupilSummary:
+    """The overall result of one enrolment, over the exported subjects."""
+
+    first: ExportLine
+    results: list[Result] = field(default_factory=list)
+    total: Decimal = Decimal(0)
+    maximum: Decimal = Decimal(0)
+
+    def add(self, line: ExportLine) -> None:
+        self.results.append(line.outcome.result)
+        if not line.exempt:
+            self.maximum += line.subject.maximum
+            if line.outcome.counted is not None:
+                self.total += line.outcome.counted
+
+    def values(self, words: Words) -> list:
+        result = course_result(self.results)
+        eligible = self.first.paid and result == CourseResult.PASSED
+        return [
+            *self.first.cells[:12], len(self.results),
+            sum(1 for r in self.results if r.counts_as_passed), self.total, self.maximum,
+            words.results[result.value], words.yes if eligible else words.no,
+        ]
+
+
+def _same(value: object) -> object:
+    return value
+
+
+def write_xlsx(source: ExportSource, words: Words, path: str, per_course: bool) -> int:
     """Write the workbook to `path`; returns the number of score lines written."""
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True,
                                           "tmpdir": os.path.dirname(path) or None})
@@ -466,19 +525,24 @@ def write_xlsx(rows: Iterable[ScoreRow], words: Words, path: str, per_course: bo
         "date": workbook.add_format({"num_format": "dd/mm/yyyy"}),
         "datetime": workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"}),
     }
-    summaries: list[PupilSummary] = []
+    summaries: list[_PupilSummary] = []
+    summary: _PupilSummary | None = None
     sheets: dict[int, _Sheet] = {}
     long_sheet = None if per_course else _Sheet(workbook, words.long_sheet, words.headers, formats)
     written = 0
-    for row in pupil_summaries(rows, summaries):
+    for line in source.lines(words, _same, detail=True):
+        if summary is None or summary.first.enrolment_id != line.enrolment_id:
+            summary = _PupilSummary(line)  # lines come grouped by enrolment
+            summaries.append(summary)
+        summary.add(line)
         if per_course:
-            target = sheets.get(row.course_id)
+            target = sheets.get(line.subject.course_id)
             if target is None:
-                target = sheets[row.course_id] = _Sheet(workbook, sheet_name(row),
-                                                        words.headers, formats)
+                target = sheets[line.subject.course_id] = _Sheet(
+                    workbook, sheet_name(line.subject), words.headers, formats)
         else:
             target = long_sheet
-        target.write(line_values(row, words))
+        target.write(line.cells)
         written += 1
     if per_course and not sheets:
         long_sheet = _Sheet(workbook, words.long_sheet, words.headers, formats)
@@ -486,7 +550,7 @@ def write_xlsx(rows: Iterable[ScoreRow], words: Words, path: str, per_course: bo
         sheet.finish()
     pupils = _Sheet(workbook, words.pupil_sheet, words.pupil_headers, formats)
     for summary in summaries:
-        pupils.write(pupil_values(summary, words))
+        pupils.write(summary.values(words))
     pupils.finish()
     workbook.close()
     return written
