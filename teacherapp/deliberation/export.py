@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import islice
+from itertools import chain, islice
 from zoneinfo import ZoneInfo
 
 import xlsxwriter
@@ -357,8 +357,10 @@ class ExportSource:
             yield_per=YIELD_PER, stream_results=True))
         current = None
         pupil: tuple = ()
+        # A batch at a time: iterating the result row by row costs a fetch call per row.
         for (enrolment_id, subject_id, paid, last_name, first_name, vts_account_id, birth_date,
-             value_1, absence_1, value_2, absence_2, kind, reason) in result:
+             value_1, absence_1, value_2, absence_2, kind, reason) in chain.from_iterable(
+                result.partitions()):
             subject = subjects[subject_id]
             if enrolment_id != current:  # lines come grouped by enrolment
                 current = enrolment_id
