@@ -82,12 +82,6 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
-def _is_write_request() -> bool:
-    from flask import has_request_context, request
-
-    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-
-
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn: Any) -> None:
     """SQLite: a write transaction takes the write lock when it starts (BEGIN IMMEDIATE).
@@ -99,11 +93,14 @@ def _sqlite_begin(conn: Any) -> None:
     to write requests (POST, PUT, PATCH, DELETE). GET requests never write (tests/security
     proves it) and keep pysqlite's own handling, so in WAL mode they never wait for a
     writer nor make one wait; so does work outside a request (CLI commands, test set-up).
+    A save reads first and begins its write transaction late (teacherapp.transactions).
     """
     if conn.dialect.name != "sqlite":
         return
+    from teacherapp.transactions import is_write_transaction
+
     dbapi_connection = conn.connection.dbapi_connection
-    if _is_write_request():
+    if is_write_transaction():
         dbapi_connection.isolation_level = None  # we begin, pysqlite stays out of it
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:

@@ -1,4 +1,9 @@
-"""Writing audit events: in the same transaction as the change they describe."""
+"""Writing audit events: in the same transaction as the change they describe.
+
+An event is one INSERT sent at once on the session's connection (Core, not the ORM's unit
+of work): every save writes one, and adding an ORM object for it cost a save about a tenth
+of its time at commit (profiled). Nothing reads the event back within the request.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,9 @@ from flask_login import current_user
 
 from teacherapp.extensions import db
 from teacherapp.models import AuditEvent
+from teacherapp.models.types import utcnow
+
+_INSERT = AuditEvent.__table__.insert()
 
 
 def _text(value: Any) -> str | None:
@@ -28,19 +36,12 @@ def record(
     new: Any = None,
     course_id: int | None = None,
     actor_id: int | None = None,
-) -> AuditEvent:
-    """Add an audit event to the current session; the caller's commit makes it stick."""
+) -> None:
+    """Write an audit event in the current transaction; the caller's commit makes it stick."""
     if actor_id is None and current_user and getattr(current_user, "is_authenticated", False):
         actor_id = current_user.id
-    event = AuditEvent(
-        actor_id=actor_id,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        field=field,
-        old_value=_text(old),
-        new_value=_text(new),
-        course_id=course_id,
-    )
-    db.session.add(event)
-    return event
+    db.session.execute(_INSERT, {
+        "actor_id": actor_id, "at": utcnow(), "action": action, "entity": entity,
+        "entity_id": str(entity_id), "field": field, "old_value": _text(old),
+        "new_value": _text(new), "course_id": course_id,
+    })

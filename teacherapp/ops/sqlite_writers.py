@@ -23,11 +23,12 @@ import os
 import threading
 from typing import Any
 
-from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
+
+from teacherapp.transactions import is_write_transaction
 
 _local = threading.local()
 _installed = False
@@ -68,13 +69,9 @@ def release(*args: Any) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-def _is_write_request() -> bool:
-    # The same requests that begin IMMEDIATE (teacherapp/__init__.py): POST, PUT, PATCH, DELETE.
-    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-
-
 def _before_begin(conn: Any) -> None:
-    if conn.dialect.name != "sqlite" or not _is_write_request():
+    # The same transactions that begin IMMEDIATE (teacherapp/__init__.py).
+    if conn.dialect.name != "sqlite" or not is_write_transaction():
         return
     path = _lock_path(conn)
     if path is not None:

@@ -34,6 +34,7 @@ from teacherapp.scoring.logic import SITTINGS, Block, parse_version, same_mark
 from teacherapp.scoring.messages import BLOCK_TEXT, absence_text, parse_error_text
 from teacherapp.scoring.saving import Outcome, write_level, write_score
 from teacherapp.scoring.sheet import load_rubric, totals_for
+from teacherapp.transactions import reads_before_writing, start_writing
 
 SCORE_URL = "/<int:course_id>/pupils/<int:enrolment_id>/subjects/<int:subject_id>/sittings/<int:sitting>"
 LEVEL_URL = "/<int:course_id>/pupils/<int:enrolment_id>/criteria/<int:criterion_id>/<context>"
@@ -72,6 +73,8 @@ def _finish(body: str, status: int, key: str | None,
             default_next: Callable[[], str]) -> Response:
     """Commit the change with its idempotency record; answer htmx or redirect a plain form."""
     if status == 200:
+        if key is not None:
+            start_writing()
         idempotency.remember(key, current_user.id, status, body)
         try:
             _commit_keeping_loaded_rows()
@@ -120,6 +123,7 @@ def _typed_mark(ctx: ScoreCellContext) -> tuple[str, Mark | None, str | None]:
 
 @bp.route(SCORE_URL, methods=["GET", "POST"])
 @teacher_required
+@reads_before_writing
 def score_cell(course_id: int, enrolment_id: int, subject_id: int, sitting: int):
     if sitting not in SITTINGS:
         abort(404)
@@ -155,6 +159,7 @@ def score_cell(course_id: int, enrolment_id: int, subject_id: int, sitting: int)
     if same_mark(ctx.cell.mark, mark):
         body = render_template("scoring/_score_cell.html", **_score_view(ctx, layout, state="saved"))
         return _finish(body, 200, key, default_next)
+    start_writing()
     written = write_score(
         course_id=course_id, enrolment_id=enrolment_id, subject_id=subject_id, sitting=sitting,
         score_id=ctx.score_id, stored_version=ctx.cell.version, base_version=base,
@@ -237,6 +242,7 @@ def _with_total(ctx: LevelCellContext, view: dict) -> dict:
 
 @bp.route(LEVEL_URL, methods=["GET", "POST"])
 @teacher_required
+@reads_before_writing
 def level_cell(course_id: int, enrolment_id: int, criterion_id: int, context: str):
     assessment_context = _context_or_404(context)
     layout = _layout()
@@ -277,6 +283,7 @@ def level_cell(course_id: int, enrolment_id: int, criterion_id: int, context: st
         body = render_template("scoring/_level_cell.html",
                                **_with_total(ctx, _level_view(ctx, layout, state="saved")))
         return _finish(body, 200, key, default_next)
+    start_writing()
     written = write_level(
         course_id=course_id, enrolment_id=enrolment_id, criterion_id=criterion_id,
         context=assessment_context, assessment_id=ctx.assessment_id,

@@ -1,0 +1,61 @@
+"""Which transactions write: the rule behind SQLite's BEGIN IMMEDIATE and the writers' turn.
+
+A POST, PUT, PATCH or DELETE writes, so on SQLite its transaction begins IMMEDIATE and takes
+the writers' turn (teacherapp.ops.sqlite_writers) from its first statement: two requests that
+read and then write can never deadlock on the lock upgrade.
+
+A save (one score, one rubric level) is the hottest write of the app and reads far more than
+it writes: the user, the cell with its permission join, the answer's template. Holding the
+single SQLite writer's turn through all of that made saves from two workers run one after the
+other. A view marked `@reads_before_writing` therefore reads in a plain transaction and calls
+`start_writing()` right before its first write: the reading transaction ends, and the next
+one begins IMMEDIATE. Whatever was read may have changed in between, which is why such a view
+must only write with checks that hold at write time (UPDATE ... WHERE version = :base, an
+INSERT against a unique constraint), as the saves do. On PostgreSQL nothing changes: reads
+and writes stay in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import current_app, g, has_request_context, request
+
+F = TypeVar("F", bound=Callable[..., Any])
+_READS_FIRST = "reads_before_writing"
+_SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def reads_before_writing(view: F) -> F:
+    """Mark a view that reads first and calls `start_writing()` before it writes."""
+    setattr(view, _READS_FIRST, True)
+    return view
+
+
+def is_write_transaction() -> bool:
+    """Whether a transaction beginning now may write (SQLite: BEGIN IMMEDIATE, take the turn)."""
+    if not has_request_context() or request.method in _SAFE_METHODS:
+        return False
+    if g.get("_writing"):
+        return True
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return not getattr(view, _READS_FIRST, False)
+
+
+def start_writing() -> None:
+    """End the request's reading transaction (SQLite); what runs next may write."""
+    from teacherapp.extensions import db
+
+    if g.get("_writing"):
+        return
+    g._writing = True
+    session = db.session()
+    if session.get_bind().dialect.name != "sqlite" or not session.in_transaction():
+        return
+    keep = session.expire_on_commit
+    session.expire_on_commit = False  # the loaded user stays usable without a reload
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
