@@ -50,10 +50,20 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def when_ready(server):  # noqa: ANN001 (gunicorn's hook signature)
-    """In the master, before the first fork: every worker starts with warm caches."""
+    """In the master, before the first fork: every worker starts with warm caches.
+
+    Then gc.freeze(): the app's long-lived objects leave the garbage collector's view, so a
+    worker's collections only walk what its requests made (and do not write to, and thereby
+    copy, the pages it shares with the master), as the gc module's documentation advises
+    for a fork without exec.
+    """
+    import gc
+
     from teacherapp.ops.warm import warm
 
     warm(server.app.wsgi())
+    gc.collect()
+    gc.freeze()
 
 
 def post_fork(server, worker):  # noqa: ANN001 (gunicorn's hook signature)
