@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from functools import cached_property
 from pathlib import Path
 
 import flask_babel
@@ -63,13 +64,34 @@ def request_translations() -> NullTranslations:
     if not has_app_context():
         return NullTranslations()
     state = g._get_current_object()
-    babel_state = getattr(state, "_flask_babel", None)
     cached = getattr(state, "_request_translations", None)
-    if cached is not None and getattr(babel_state, "babel_locale", None) is cached[0]:
+    if cached is not None and getattr(getattr(state, "_flask_babel", None), "babel_locale",
+                                      None) is cached[0]:
         return cached[1]
-    translations = flask_babel.get_translations()
-    state._request_translations = (flask_babel.get_locale(), translations)
-    return translations
+    return flask_babel.get_translations()
+
+
+class RequestCachedDomain(flask_babel.Domain):
+    """Flask-Babel's domain, remembering the request's catalogue (for gettext in Python and
+    lazy strings too, which go through the domain rather than `request_translations`)."""
+
+    def get_translations(self):  # noqa: ANN201 (Flask-Babel's signature)
+        if not has_app_context():
+            return NullTranslations()
+        state = g._get_current_object()
+        cached = getattr(state, "_request_translations", None)
+        locale = flask_babel.get_locale()
+        if cached is not None and cached[0] is locale:
+            return cached[1]
+        translations = super().get_translations()
+        state._request_translations = (locale, translations)
+        return translations
+
+
+class Babel(flask_babel.Babel):
+    @cached_property
+    def domain_instance(self) -> RequestCachedDomain:
+        return RequestCachedDomain(domain=self.domain)
 
 
 def _install_template_gettext(app: Flask) -> None:
