@@ -24,6 +24,7 @@ import xlsxwriter
 from sqlalchemy import Select, and_, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 from sqlalchemy.types import NullType
+from xlsxwriter.worksheet import Worksheet
 
 from teacherapp.deliberation.logic import counted_score
 from teacherapp.extensions import db
@@ -452,35 +453,55 @@ def sheet_name(subject: SubjectCells) -> str:
     return base[: 31 - len(suffix)].rstrip() + suffix
 
 
+def _xlsx_cell(formats: dict) -> Callable[[object], tuple | None]:
+    """A value as the call that writes it: (unbound Worksheet method, value, format), made
+    once per distinct value, so a line's cells need no type tests or conversions (None: an
+    empty cell, not written)."""
+    memo: dict[tuple[type, object], tuple | None] = {}
+
+    def typed(value: object) -> tuple | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, Decimal):
+            return (Worksheet.write_number, float(value), formats["number"])
+        if isinstance(value, bool):
+            return (Worksheet.write_string, str(value), None)
+        if isinstance(value, int):
+            return (Worksheet.write_number, value, None)
+        if isinstance(value, datetime):
+            return (Worksheet.write_datetime, value, formats["datetime"])
+        if isinstance(value, date):
+            return (Worksheet.write_datetime, datetime(value.year, value.month, value.day),
+                    formats["date"])
+        return (Worksheet.write_string, value, None)
+
+    def cell(value: object) -> tuple | None:
+        key = (type(value), value)  # the type too: True == 1 and Decimal(7) == 7
+        try:
+            return memo[key]
+        except KeyError:
+            found = memo[key] = typed(value)
+            return found
+
+    return cell
+
+
 class _Sheet:
     def __init__(self, workbook, name: str, headers: list[str], formats: dict) -> None:
         self.sheet = workbook.add_worksheet(name)
-        self.formats = formats
         self.row = 0
         self.columns = len(headers)
         self.sheet.freeze_panes(1, 0)
         self.sheet.set_column(0, len(headers) - 1, 14)
         self.sheet.write_row(0, 0, headers, formats["header"])
 
-    def write(self, values: Iterable) -> None:
+    def write(self, cells: Iterable[tuple | None]) -> None:
+        """One line of cells made by _xlsx_cell."""
         self.row += 1
-        sheet, formats, r = self.sheet, self.formats, self.row
-        for c, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            if isinstance(value, Decimal):
-                sheet.write_number(r, c, float(value), formats["number"])
-            elif isinstance(value, bool):
-                sheet.write_string(r, c, str(value))
-            elif isinstance(value, int):
-                sheet.write_number(r, c, value)
-            elif isinstance(value, datetime):
-                sheet.write_datetime(r, c, value, formats["datetime"])
-            elif isinstance(value, date):
-                sheet.write_datetime(r, c, datetime(value.year, value.month, value.day),
-                                     formats["date"])
-            else:
-                sheet.write_string(r, c, value)
+        sheet, r = self.sheet, self.row
+        for c, cell in enumerate(cells):
+            if cell is not None:
+                cell[0](sheet, r, c, cell[1], cell[2])
 
     def finish(self) -> None:
         self.sheet.autofilter(0, 0, max(self.row, 1), self.columns - 1)
@@ -502,18 +523,15 @@ class _PupilSummary:
             if line.outcome.counted is not None:
                 self.total += line.outcome.counted
 
-    def values(self, words: Words) -> list:
+    def cells(self, words: Words, cell: Callable[[object], object]) -> list:
         result = course_result(self.results)
         eligible = self.first.paid and result == CourseResult.PASSED
         return [
-            *self.first.cells[:12], len(self.results),
-            sum(1 for r in self.results if r.counts_as_passed), self.total, self.maximum,
-            words.results[result.value], words.yes if eligible else words.no,
+            *self.first.cells[:12],  # school .. paid: already cells
+            *map(cell, (len(self.results), sum(1 for r in self.results if r.counts_as_passed),
+                        self.total, self.maximum, words.results[result.value],
+                        words.yes if eligible else words.no)),
         ]
-
-
-def _same(value: object) -> object:
-    return value
 
 
 def write_xlsx(source: ExportSource, words: Words, path: str, per_course: bool) -> int:
@@ -527,12 +545,13 @@ def write_xlsx(source: ExportSource, words: Words, path: str, per_course: bool) 
         "date": workbook.add_format({"num_format": "dd/mm/yyyy"}),
         "datetime": workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"}),
     }
+    cell = _xlsx_cell(formats)
     summaries: list[_PupilSummary] = []
     summary: _PupilSummary | None = None
     sheets: dict[int, _Sheet] = {}
     long_sheet = None if per_course else _Sheet(workbook, words.long_sheet, words.headers, formats)
     written = 0
-    for line in source.lines(words, _same, detail=True):
+    for line in source.lines(words, cell, detail=True):
         if summary is None or summary.first.enrolment_id != line.enrolment_id:
             summary = _PupilSummary(line)  # lines come grouped by enrolment
             summaries.append(summary)
@@ -552,7 +571,7 @@ def write_xlsx(source: ExportSource, words: Words, path: str, per_course: bool) 
         sheet.finish()
     pupils = _Sheet(workbook, words.pupil_sheet, words.pupil_headers, formats)
     for summary in summaries:
-        pupils.write(summary.values(words))
+        pupils.write(summary.cells(words, cell))
     pupils.finish()
     workbook.close()
     return written
