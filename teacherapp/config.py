@@ -106,4 +106,9 @@ def engine_options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         # A teacher's save must wait for a concurrent writer rather than fail.
         return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True}
+    # No pool_pre_ping: it costs every request a round trip before its first query (a save:
+    # 0.3 ms of CPU and 0.4 ms of waiting, about a tenth, measured with bench.profile). A
+    # connection PostgreSQL dropped (a restart) fails one request per worker instead; that
+    # error makes SQLAlchemy discard the whole pool, and the offline queue retries a save
+    # that got a 5xx. Connections are renewed hourly so none outlives a proxy's idle limit.
+    return {"pool_recycle": 3600}

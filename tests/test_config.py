@@ -41,3 +41,11 @@ def test_database_url_is_taken_from_the_environment(monkeypatch, tmp_path):
 def test_normalise_database_url():
     assert normalise_database_url("postgresql://a/b") == "postgresql+psycopg://a/b"
     assert normalise_database_url("sqlite:///x") == "sqlite:///x"
+
+
+def test_postgresql_connections_are_renewed_not_pinged_before_every_request():
+    from teacherapp.config import engine_options
+
+    options = engine_options("postgresql+psycopg://app@db/teacherapp")
+    assert "pool_pre_ping" not in options and options["pool_recycle"] == 3600
+    assert engine_options("sqlite:////srv/app.sqlite")["connect_args"]["timeout"] == 15
