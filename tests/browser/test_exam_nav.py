@@ -3,15 +3,9 @@ scoring it is on screen without scrolling (real Chromium, like tests/browser).""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
-import pytest
-
-from tests.browser.conftest import CHROMIUM, PHONE, live_server, log_in  # noqa: F401 (fixture)
+from tests.browser.conftest import PHONE, log_in
 from tests.factories import PASSWORD
 from tests.scoring.conftest import build_setup
-
-pytestmark = [pytest.mark.browser, pytest.mark.flaky(reruns=2, reruns_delay=1)]
 
 NEXT = 'a[rel="next"]'
 TARGETS = ".levels button, .score-cell input[name=value]"
@@ -42,36 +36,11 @@ def assert_next_covers_nothing(page) -> None:
     assert page.evaluate(OVERLAPS, [NEXT, TARGETS]) == []
 
 
-def on_a_phone(scenario) -> None:
-    """Run `scenario(page)` on a 360x740 phone in a Chromium of its own, in a thread of its own.
-
-    tests/browser keeps one sync Playwright open for the whole session in the main thread, and
-    a second one may not start in that thread; its fixtures are not visible here.
-    """
-    def run() -> None:
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                      "--disable-background-networking"])
-            try:
-                context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
-                                              device_scale_factor=2, locale="nl-BE")
-                scenario(context.new_page())
-            finally:
-                browser.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(run).result(timeout=180)
-
-
-def test_next_pupil_covers_no_tap_target_and_shows_after_scoring(live_server, make):  # noqa: F811
-    setup = build_setup(make)  # read here: the database session belongs to this thread
+def test_next_pupil_covers_no_tap_target_and_shows_after_scoring(live_server, make, phone):
+    setup = build_setup(make)
     url = f"{live_server}/courses/{setup.course.id}/exam?subject={setup.practical.id}"
     email, next_name = setup.teacher.email, setup.pupils[1].pupil.full_name
-    on_a_phone(lambda phone: _score_one_pupil_and_go_on(phone, live_server, url, email, next_name))
+    _score_one_pupil_and_go_on(phone, live_server, url, email, next_name)
 
 
 def _score_one_pupil_and_go_on(phone, base_url: str, url: str, email: str, next_name: str) -> None:
