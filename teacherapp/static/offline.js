@@ -403,7 +403,11 @@
   function buildStatus() {
     var bar = document.querySelector(".topbar");
     if (!bar) return;
-    status = el("a", "offline-status");
+    // base.html renders the status in place for a logged-in user (no layout shift when the
+    // script starts); it shows once the script has filled it in.
+    status = bar.querySelector(".offline-status");
+    if (status) { status.classList.add("is-live"); return; }
+    status = el("a", "offline-status is-live");
     status.href = config.queue;
     status.setAttribute("aria-live", "polite");
     status.appendChild(el("span", "offline-dot"));
