@@ -1,7 +1,8 @@
 """The export of scores for deliberation: one streaming query, written as CSV or XLSX.
 
 One row per pupil and subject (the "long" format), read with a server-side cursor so that
-memory stays flat however many rows there are. The CSV is produced while it is sent; the
+memory stays flat however many rows there are; a small query first reads what is the same
+for every line of a subject (course, school, trimesters, submissions). The CSV is produced while it is sent; the
 XLSX is written by XlsxWriter in constant_memory mode to a temporary file that is then sent
 in chunks and removed. The columns are documented in docs/deliberation.md.
 """
