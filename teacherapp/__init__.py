@@ -38,10 +38,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from teacherapp import formatting, htmx, i18n, security
+    from teacherapp import formatting, htmx, i18n, security, transactions
     from teacherapp.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
+    transactions.init_app(app)
     migrate.init_app(
         app, db, directory=os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "migrations")),
         render_as_batch=True, compare_type=True,

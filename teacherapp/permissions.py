@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import Select, and_, exists, select
+from sqlalchemy.orm import joinedload
 
 from teacherapp.extensions import db
 from teacherapp.models import Course, CourseTeacher, Enrolment, Recognition, Role, User
@@ -64,7 +65,12 @@ def visible_courses_query(user: User) -> Select[tuple[Course]]:
 def get_course_or_404(course_id: int, user: User | None = None) -> Course:
     """The course, if this user may see it; 404 otherwise, so nothing leaks about it."""
     user = user or current_user
-    course = db.session.scalars(visible_courses_query(user).where(Course.id == course_id)).first()
+    # Every course page shows the title (the course type) and most the school: loaded in the
+    # same query rather than by two lazy loads afterwards.
+    course = db.session.scalars(
+        visible_courses_query(user).where(Course.id == course_id)
+        .options(joinedload(Course.course_type), joinedload(Course.school))
+    ).first()
     if course is None:
         abort(404)
     return course

@@ -32,3 +32,24 @@ def test_a_save_reads_first_and_writes_after_start_writing():
         assert is_write_transaction()
     with app.test_request_context(SAVE + "/history"):
         assert not is_write_transaction()
+
+
+def test_a_clean_read_ends_in_commit_so_postgresql_keeps_its_prepared_statements():
+    from unittest.mock import patch
+
+    from teacherapp.extensions import db
+    from teacherapp.transactions import end_clean_read
+
+    app = _app()
+    with app.test_request_context("/courses/1"):
+        db.session.execute(db.text("SELECT 1"))
+        with patch.object(db.session(), "commit") as commit:
+            end_clean_read(None)
+        commit.assert_called_once()
+    for path, method, error in (("/courses/1", "GET", RuntimeError("boom")),
+                                (SAVE, "POST", None)):
+        with app.test_request_context(path, method=method):
+            db.session.execute(db.text("SELECT 1"))
+            with patch.object(db.session(), "commit") as commit:
+                end_clean_read(error)
+            commit.assert_not_called()
