@@ -117,8 +117,13 @@ def content_item_count(course: Course) -> int:
 
 def load_roster(course: Course) -> list[RosterRow]:
     """Every pupil of the course, sorted by name, with status, scores and content progress."""
+    # Columns, not Enrolment and Pupil objects: the ORM's identity map and instance state for
+    # 60 objects were a tenth of the roster's time, and nothing here changes them.
     enrolments = db.session.execute(
-        select(Enrolment, Pupil).join(Pupil, Pupil.id == Enrolment.pupil_id)
+        select(Enrolment.id, Enrolment.paid_at, Enrolment.passed_before, Enrolment.phasing_out,
+               Pupil.id.label("pupil_id"), Pupil.first_name, Pupil.last_name,
+               Pupil.vts_account_id, Pupil.birth_date)
+        .join(Pupil, Pupil.id == Enrolment.pupil_id)
         .where(Enrolment.course_id == course.id)
         .order_by(Pupil.last_name, Pupil.first_name, Enrolment.id)
     ).all()
@@ -153,26 +158,28 @@ def load_roster(course: Course) -> list[RosterRow]:
     }
     minimum_age = course.course_type.minimum_age
     rows = []
-    for enrolment, pupil in enrolments:
-        viewed, completed = views.get(pupil.id, (0, 0))
+    start_year = course.start_year
+    for row in enrolments:
+        viewed, completed = views.get(row.pupil_id, (0, 0))
+        is_paid = row.paid_at is not None
         rows.append(RosterRow(
-            enrolment_id=enrolment.id,
-            first_name=pupil.first_name,
-            last_name=pupil.last_name,
-            vts_account_id=pupil.vts_account_id,
-            birth_date=pupil.birth_date,
-            age_in_start_year=age_in_year(pupil.birth_date, course.start_year),
-            is_paid=enrolment.is_paid,
-            paid_at=enrolment.paid_at,
-            passed_before=enrolment.passed_before,
-            phasing_out=enrolment.phasing_out,
+            enrolment_id=row.id,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            vts_account_id=row.vts_account_id,
+            birth_date=row.birth_date,
+            age_in_start_year=age_in_year(row.birth_date, start_year),
+            is_paid=is_paid,
+            paid_at=row.paid_at,
+            passed_before=row.passed_before,
+            phasing_out=row.phasing_out,
             obstacles=scoring_obstacles(
-                is_paid=enrolment.is_paid, birth_date=pupil.birth_date,
-                course_start_year=course.start_year, minimum_age=minimum_age,
-                passed_before=enrolment.passed_before),
-            exemptions=exempt_subjects.get(enrolment.id, []),
+                is_paid=is_paid, birth_date=row.birth_date,
+                course_start_year=start_year, minimum_age=minimum_age,
+                passed_before=row.passed_before),
+            exemptions=exempt_subjects.get(row.id, []),
             content=ContentProgress(viewed, completed, total),
-            scores=score_counts.get(enrolment.id, PupilScoreCount({}, {})),
+            scores=score_counts.get(row.id, PupilScoreCount({}, {})),
         ))
     return rows
 
