@@ -7,6 +7,8 @@ The words are marked with N_ so the catalogue picks them up; they are translated
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from markupsafe import Markup, escape
 
 from teacherapp.i18n import request_translations
@@ -45,3 +47,32 @@ def progress_bar(value: float | int, label: str) -> Markup:
     shown = f"{round(value)}%" if value is not None else ""
     return Markup('<progress class="bar" max="100" value="{}" aria-label="{}">{}</progress>').format(
         value, label, shown)
+
+
+@dataclass(frozen=True)
+class RosterTexts:
+    """One roster row's sentences, translated and filled in once, in Python."""
+
+    age: str
+    sittings: list[tuple[str, bool]]  # (text, still missing scores), per sitting with subjects
+    content: str | None  # None: no content for this course type
+
+
+def roster_texts(row, start_year: int) -> RosterTexts:  # noqa: ANN001 (a RosterRow)
+    """The row's texts: a Jinja gettext call with variables costs ~10 microseconds, here ~1."""
+    _ = request_translations().ugettext  # named _ so the catalogue extraction finds the words
+    sittings = []
+    for sitting, text in ((1, _("1st sitting: %(entered)s/%(required)s")),
+                          (2, _("2nd sitting: %(entered)s/%(required)s"))):
+        required = row.scores.required.get(sitting)
+        if required:
+            sittings.append((text % {"entered": row.scores.entered(sitting), "required": required},
+                             bool(row.scores.missing.get(sitting))))
+    content = None
+    if row.content.total:
+        content = _("%(viewed)s of %(total)s viewed, %(completed)s completed") % {
+            "viewed": row.content.viewed, "total": row.content.total,
+            "completed": row.content.completed}
+    return RosterTexts(
+        age=_("turns %(age)s in %(year)s") % {"age": row.age_in_start_year, "year": start_year},
+        sittings=sittings, content=content)
