@@ -59,6 +59,7 @@ class CourseScoringData:
     marks: dict[tuple[int, int, int], Mark]  # (enrolment, subject, sitting) -> mark
     exemptions: set[tuple[int, int]]  # (enrolment, subject)
     submissions: dict[tuple[int, int], Submission]  # (course, sitting) -> submission
+    subject_names: dict[int, str] = field(default_factory=dict)  # subject id -> name
 
 
 def load_course_scoring_data(course_ids: Iterable[int]) -> CourseScoringData:
@@ -81,11 +82,12 @@ def load_course_scoring_data(course_ids: Iterable[int]) -> CourseScoringData:
                                   minimum_age=row.minimum_age, passed_before=row.passed_before)
         if refusal is None:
             data.scorable[row.course_id].append(row.id)
-    for subject_id, course_id, pass_mark in db.session.execute(
-        select(Subject.id, Subject.course_id, Subject.pass_mark)
+    for subject_id, course_id, pass_mark, name in db.session.execute(
+        select(Subject.id, Subject.course_id, Subject.pass_mark, Subject.name)
         .where(Subject.course_id.in_(ids)).order_by(Subject.position, Subject.id)
     ):
         data.subjects[course_id].append(SubjectRule(subject_id, pass_mark))
+        data.subject_names[subject_id] = name
     for row in db.session.execute(
         select(Score.enrolment_id, Score.subject_id, Score.sitting, Score.value, Score.absence)
         .join(Enrolment, Enrolment.id == Score.enrolment_id)

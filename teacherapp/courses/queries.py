@@ -131,14 +131,14 @@ def load_roster(course: Course) -> list[RosterRow]:
     scorable = data.scorable[course.id]
     score_counts = score_counts_per_pupil(scorable, data.subjects[course.id], data.marks,
                                           data.exemptions)
+    # Exempt subjects' names from what the scoring data already read (no query of its own),
+    # in the subjects' order.
+    order = {rule.subject_id: i for i, rule in enumerate(data.subjects[course.id])}
     exempt_subjects: dict[int, list[str]] = defaultdict(list)
-    for enrolment_id, name in db.session.execute(
-        select(Exemption.enrolment_id, Subject.name)
-        .join(Subject, Subject.id == Exemption.subject_id)
-        .where(Subject.course_id == course.id)
-        .order_by(Subject.position, Subject.id)
+    for enrolment_id, subject_id in sorted(
+        (pair for pair in data.exemptions if pair[1] in order), key=lambda pair: order[pair[1]]
     ):
-        exempt_subjects[enrolment_id].append(name)
+        exempt_subjects[enrolment_id].append(data.subject_names[subject_id])
     total = content_item_count(course)
     views = {
         row.pupil_id: (row.viewed, int(row.completed or 0))
