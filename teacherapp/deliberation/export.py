@@ -71,6 +71,29 @@ def _aliases() -> tuple:
     return (aliased(ExamMoment), aliased(ExamMoment), aliased(Submission), aliased(Submission))
 
 
+def _every_line(stmt: Select) -> Select:
+    """From enrolment: its pupil, course, course type, school, and each of the course's
+    subjects: one row per export line."""
+    return (
+        stmt.select_from(Enrolment)
+        .join(Pupil, Pupil.id == Enrolment.pupil_id)
+        .join(Course, Course.id == Enrolment.course_id)
+        .join(CourseType, CourseType.id == Course.course_type_id)
+        .join(School, School.id == Course.school_id)
+        .join(Subject, Subject.course_id == Course.id)
+    )
+
+
+def _with_sittings(stmt: Select, m1, m2, sub1, sub2) -> Select:
+    """Each subject's exam moment and its course's submission, per sitting (these aliases)."""
+    return (
+        stmt.outerjoin(m1, and_(m1.subject_id == Subject.id, m1.sitting == 1))
+        .outerjoin(m2, and_(m2.subject_id == Subject.id, m2.sitting == 2))
+        .outerjoin(sub1, and_(sub1.course_id == Course.id, sub1.sitting == 1))
+        .outerjoin(sub2, and_(sub2.course_id == Course.id, sub2.sitting == 2))
+    )
+
+
 def _filtered(stmt: Select, filters: ExportFilters, m1, m2, sub1, sub2) -> Select:
     """The filters, on a statement that joins the course and both sittings' exam moments
     and submissions under these aliases (the export and its subject list share them)."""
@@ -93,20 +116,8 @@ def _filtered(stmt: Select, filters: ExportFilters, m1, m2, sub1, sub2) -> Selec
 def export_statement(filters: ExportFilters) -> Select:
     """Every (enrolment, subject) line the filters select (what the export page counts)."""
     m1, m2, sub1, sub2 = _aliases()
-    stmt = (
-        select(Course.id.label("course_id"), Enrolment.id, Subject.id)
-        .select_from(Enrolment)
-        .join(Pupil, Pupil.id == Enrolment.pupil_id)
-        .join(Course, Course.id == Enrolment.course_id)
-        .join(CourseType, CourseType.id == Course.course_type_id)
-        .join(School, School.id == Course.school_id)
-        .join(Subject, Subject.course_id == Course.id)
-        .outerjoin(m1, and_(m1.subject_id == Subject.id, m1.sitting == 1))
-        .outerjoin(m2, and_(m2.subject_id == Subject.id, m2.sitting == 2))
-        .outerjoin(sub1, and_(sub1.course_id == Course.id, sub1.sitting == 1))
-        .outerjoin(sub2, and_(sub2.course_id == Course.id, sub2.sitting == 2))
-    )
-    return _filtered(stmt, filters, m1, m2, sub1, sub2)
+    stmt = _every_line(select(Course.id.label("course_id"), Enrolment.id, Subject.id))
+    return _filtered(_with_sittings(stmt, m1, m2, sub1, sub2), filters, m1, m2, sub1, sub2)
 
 
 def count_rows(filters: ExportFilters) -> tuple[int, int]:
@@ -135,11 +146,10 @@ def subject_statement(filters: ExportFilters) -> Select:
         .join(Course, Course.id == Subject.course_id)
         .join(CourseType, CourseType.id == Course.course_type_id)
         .join(School, School.id == Course.school_id)
-        .outerjoin(m1, and_(m1.subject_id == Subject.id, m1.sitting == 1))
-        .outerjoin(m2, and_(m2.subject_id == Subject.id, m2.sitting == 2))
-        .outerjoin(sub1, and_(sub1.course_id == Course.id, sub1.sitting == 1))
+    )
+    stmt = (
+        _with_sittings(stmt, m1, m2, sub1, sub2)
         .outerjoin(u1, u1.id == sub1.submitted_by_id)
-        .outerjoin(sub2, and_(sub2.course_id == Course.id, sub2.sitting == 2))
         .outerjoin(u2, u2.id == sub2.submitted_by_id)
     )
     return _filtered(stmt, filters, m1, m2, sub1, sub2)
@@ -160,18 +170,12 @@ def line_statement(filters: ExportFilters) -> Select:
     s1, s2 = aliased(Score), aliased(Score)
     selected = subject_statement(filters).with_only_columns(Subject.id)
     return (
-        select(
+        _every_line(select(
             Enrolment.id, Subject.id, Enrolment.paid_at.is_not(None), Pupil.last_name,
             Pupil.first_name, Pupil.vts_account_id, _raw(Pupil.birth_date), _raw(s1.value),
             _raw(s1.absence), _raw(s2.value), _raw(s2.absence), _raw(Exemption.kind),
             Exemption.reason,
-        )
-        .select_from(Enrolment)
-        .join(Pupil, Pupil.id == Enrolment.pupil_id)
-        .join(Course, Course.id == Enrolment.course_id)
-        .join(CourseType, CourseType.id == Course.course_type_id)
-        .join(School, School.id == Course.school_id)
-        .join(Subject, Subject.course_id == Course.id)
+        ))
         .outerjoin(s1, and_(s1.enrolment_id == Enrolment.id, s1.subject_id == Subject.id,
                             s1.sitting == 1))
         .outerjoin(s2, and_(s2.enrolment_id == Enrolment.id, s2.subject_id == Subject.id,
