@@ -366,3 +366,23 @@ def test_course_page_links_to_the_scoring_pages_for_teachers(client, auth):
     assert f"/courses/{w.course.id}/grid" in html
     assert f"/courses/{w.course.id}/submission/1" in html
     assert f"/courses/{w.course.id}/submission/2" in html
+
+
+def test_roster_row_lists_exemptions_in_subject_order_and_counts_scores_per_sitting(
+        client, auth, make):
+    w = h.world(pupils=2)
+    first, second = w.enrolments
+    h.exempt(first, w.subjects[1])  # Praktijk first, to show the order is the subjects'
+    h.exempt(first, w.subjects[0])
+    h.score(second, w.subjects[0], value=12)
+    auth.login(w.teacher)
+    html = client.get(f"/courses/{w.course.id}").get_data(as_text=True)
+
+    def row(enrolment) -> str:
+        start = html.index(f'/courses/{w.course.id}/pupils/{enrolment.id}"')
+        return html[start:html.index("</tr>", start)]
+
+    assert "Theorie, Praktijk" in row(first)
+    assert "1ste zittijd: 1/2" in row(second) and "score-count-open" in row(second)
+    assert '<td data-label="Vrijstellingen" class="is-normal">' in row(second)  # none
+    assert '<span class="muted">geen</span>' in row(second)
