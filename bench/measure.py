@@ -8,6 +8,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 from sqlalchemy import event, select
@@ -129,7 +130,8 @@ def transfer_sizes(base: str, cookie: str, token: str, cell: str | None) -> dict
     result = {"first_load_bytes": sum(items.values()), "items": items}
     if cell:
         cell, version = cell.split("#")
-        body = f"layout=exam&value=7&version={version}".encode()
+        # as offline.js sends it: a 36-character key (crypto.randomUUID) with every save
+        body = f"layout=exam&value=7&version={version}&idempotency_key={uuid.uuid4()}".encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": token,
                    "HX-Request": "true", "HX-Target": "score", "HX-Current-URL": base + EXAM}
         request_bytes = len(f"POST {cell} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode()) + sum(

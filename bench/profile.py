@@ -46,8 +46,11 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200)
     parser.add_argument("--profiler", choices=("pyinstrument", "cprofile", "none"),
                         default="pyinstrument", help="none: time the requests only")
+    parser.add_argument("--no-key", action="store_true",
+                        help="save without an idempotency key (the browser always sends one)")
     args = parser.parse_args()
     url = build.sqlite_url() if args.db == "sqlite" else PG_DEFAULT
+    build.ensure(url)  # builds the data set on a fresh checkout, as bench.run does
     app, client, token = _client(url)
     cells = [c.split("#") for c in measure.save_cells(url)]
     versions = {path: int(version) for path, version in cells}
@@ -62,8 +65,10 @@ def main() -> None:
             path = cells[state["i"] % len(cells)][0]
             state["i"] += 1
             value = 7 + (state["i"] // len(cells)) % 2  # every save changes the cell
-            response = client.post(path, data={"layout": "exam", "value": str(value),
-                                               "version": str(versions[path])},
+            data = {"layout": "exam", "value": str(value), "version": str(versions[path])}
+            if not args.no_key:
+                data["idempotency_key"] = f"profile-{os.getpid()}-{state['i']}"
+            response = client.post(path, data=data,
                                    headers={"X-CSRFToken": token, "HX-Request": "true"})
             assert response.status_code == 200, response.status_code
             versions[path] = int(re.search(r'name="version" value="(\d+)"',

@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import time
+import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -59,7 +60,9 @@ def bench_database(name: str, url: str, seconds: int, workers: int | None, log,
             if has_save:
                 log(f"   save, {clients} clients")
                 cells = measure.save_cells(url)
-                result["save"][clients] = load.run(base + "/", "save.lua", [cookie, token, *cells],
+                prefix = f"bench-{uuid.uuid4().hex}"  # a fresh idempotency key per save
+                result["save"][clients] = load.run(base + "/", "save.lua",
+                                                   [cookie, token, prefix, *cells],
                                                    clients, seconds).__dict__
         result["statements"] = measure.statements_per_page(
             url, [p for p, ok in ((measure.ROSTER, has_roster), (measure.EXAM, has_exam)) if ok])

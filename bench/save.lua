@@ -1,13 +1,15 @@
--- wrk script: a logged-in teacher saves scores, each POST naming the version it was based on.
--- Arguments: cookie, csrf token, then cells as "path#version"
+-- wrk script: a logged-in teacher saves scores, each POST naming the version it was based on
+-- and carrying a new idempotency key, as the browser's offline.js sends every save.
+-- Arguments: cookie, csrf token, a key prefix unique to this run, then cells as "path#version"
 -- ("/courses/1/pupils/3/subjects/2/sittings/1#4": the version stored when the run starts).
 -- A cell is in flight at most once; its answer (the cell fragment) gives its new version.
 local ready, versions, values, paths = {}, {}, {}, {}
-local cookie, token
+local cookie, token, prefix
+local sent = 0
 
 function init(args)
-  cookie, token = args[1], args[2]
-  for i = 3, #args do
+  cookie, token, prefix = args[1], args[2], args[3]
+  for i = 4, #args do
     local path, version = args[i]:match("^(.-)#(%d+)$")
     table.insert(ready, path)
     versions[path] = tonumber(version)
@@ -23,7 +25,9 @@ end
 function request()
   local path = table.remove(ready, 1)
   values[path] = (values[path] == 7) and 8 or 7
+  sent = sent + 1
   local body = "layout=exam&value=" .. values[path] .. "&version=" .. versions[path]
+    .. "&idempotency_key=" .. prefix .. "-" .. sent
   return wrk.format("POST", path, nil, body)
 end
 

@@ -11,8 +11,16 @@ other. A view marked `@reads_before_writing` therefore reads in a plain transact
 `start_writing()` right before its first write: the reading transaction ends, and the next
 one begins IMMEDIATE. Whatever was read may have changed in between, which is why such a view
 must only write with checks that hold at write time (UPDATE ... WHERE version = :base, an
-INSERT against a unique constraint), as the saves do. On PostgreSQL nothing changes: reads
-and writes stay in one transaction.
+INSERT against a unique constraint), as the saves do.
+
+On PostgreSQL the same view reads in autocommit: under READ COMMITTED (PostgreSQL's default,
+and ours) every statement takes its own snapshot inside a transaction too, so a BEGIN around
+the reads only costs two round trips (psycopg sends BEGIN and COMMIT on their own). Its
+write then either runs in a transaction (`start_writing()`: the next statement sends BEGIN,
+the commit sends COMMIT) or, when it is one statement, atomic by itself, on its own
+(`start_writing(single_statement=True)`: a score's UPDATE with its audit row and its
+idempotency record, one WITH statement). A saved score then costs three round trips instead
+of seven: the user, the cell, the write.
 """
 
 from __future__ import annotations
@@ -21,6 +29,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 F = TypeVar("F", bound=Callable[..., Any])
 _READS_FIRST = "reads_before_writing"
@@ -43,15 +54,40 @@ def is_write_transaction() -> bool:
     return not getattr(view, _READS_FIRST, False)
 
 
-def start_writing() -> None:
-    """End the request's reading transaction (SQLite); what runs next may write."""
+def reads_in_autocommit() -> bool:
+    """Whether a PostgreSQL transaction beginning now runs its statements in autocommit.
+
+    Only for a view marked `@reads_before_writing` that has not started writing. GET pages
+    keep their transaction: an export streams through a server-side cursor, which lives in
+    a transaction.
+    """
+    if not has_request_context() or request.method in _SAFE_METHODS or g.get("_writing"):
+        return False
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, _READS_FIRST, False)
+
+
+def start_writing(single_statement: bool = False) -> None:
+    """End the request's reading transaction (SQLite); what runs next may write.
+
+    PostgreSQL: the reads ran in autocommit; the next statement begins a transaction, unless
+    `single_statement` says the write is one statement, atomic on its own, and the caller
+    sends nothing else before it commits.
+    """
     from teacherapp.extensions import db
 
     if g.get("_writing"):
         return
     g._writing = True
     session = db.session()
-    if session.get_bind().dialect.name != "sqlite" or not session.in_transaction():
+    if not session.in_transaction():
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        if not single_statement:
+            _leave_autocommit(session.connection().connection.dbapi_connection)
+        return
+    if dialect != "sqlite":
         return
     keep = session.expire_on_commit
     session.expire_on_commit = False  # the loaded user stays usable without a reload
@@ -85,7 +121,46 @@ def end_clean_read(exc: BaseException | None = None) -> None:
         session.rollback()
 
 
+def _enter_autocommit(conn: Any) -> None:
+    """Engine "begin": a reads-first request on PostgreSQL reads without BEGIN (see above)."""
+    if conn.dialect.name != "postgresql" or not reads_in_autocommit():
+        return
+    dbapi_connection = conn.connection.dbapi_connection
+    if dbapi_connection.info.transaction_status == _IDLE:
+        dbapi_connection.autocommit = True
+
+
+def _leave_autocommit(dbapi_connection: Any) -> None:
+    if getattr(dbapi_connection, "autocommit", False) is True:
+        dbapi_connection.autocommit = False  # allowed: between statements it is idle
+
+
+def _checkin(dbapi_connection: Any, connection_record: Any) -> None:
+    """Back in the pool, every connection is transactional again, whoever used it last."""
+    if dbapi_connection is not None and _is_psycopg(dbapi_connection):
+        _leave_autocommit(dbapi_connection)
+
+
+def _is_psycopg(dbapi_connection: Any) -> bool:
+    return type(dbapi_connection).__module__.startswith("psycopg")
+
+
+_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open
+_installed = False
+
+
+def install() -> None:
+    """Register the engine and pool listeners once per process."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    event.listen(Engine, "begin", _enter_autocommit)
+    event.listen(Pool, "checkin", _checkin)
+
+
 def init_app(app: Flask) -> None:
+    install()
     # Request teardown runs while the request is still known, before the app context's
     # teardown where Flask-SQLAlchemy closes (rolls back) the session.
     app.teardown_request(end_clean_read)

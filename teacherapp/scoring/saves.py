@@ -70,28 +70,44 @@ def _commit_keeping_loaded_rows() -> None:
 
 
 def _finish(body: str, status: int, key: str | None,
-            default_next: Callable[[], str]) -> Response:
-    """Commit the change with its idempotency record; answer htmx or redirect a plain form."""
+             default_next: Callable[[], str], *, stored: bool = False) -> Response:
+    """Commit the change with its idempotency record; answer htmx or redirect a plain form.
+
+    `stored`: the write already stored the answer under the key (teacherapp.scoring.saving).
+    A save that does not succeed may be the repeat of one that did (its answer got lost on
+    the way): the answer stored under its key is given instead.
+    """
     if status == 200:
-        if key is not None:
-            start_writing()
-        idempotency.remember(key, current_user.id, status, body)
-        try:
-            _commit_keeping_loaded_rows()
-        except IntegrityError:  # the same key raced in from a second request
-            db.session.rollback()
-            replay = idempotency.stored_response(key, current_user.id)
-            if replay is None:
-                raise
-            return replay
+        if key is not None and not stored:
+            start_writing(single_statement=True)
+            try:
+                idempotency.remember(key, current_user.id, status, body)
+            except IntegrityError:  # the same key was stored before, or raced in just now
+                db.session.rollback()
+                replay = idempotency.stored_response(key, current_user.id)
+                if replay is None:
+                    raise
+                return replay
+        _commit_keeping_loaded_rows()
     else:
         db.session.rollback()
+        replay = idempotency.stored_response(key, current_user.id)
+        if replay is not None:
+            return replay
     if is_htmx_request():
         return make_response(body, status)
     if status == 200:
         return redirect(_safe_next(default_next()), 303)
     page = render_template("scoring/cell.html", fragment=body)
     return make_response(page, status)
+
+
+def _not_found_unless_replayed(key: str | None) -> Response:
+    """A cell this user can no longer reach: 404, unless this is the repeat of a save applied."""
+    replay = idempotency.stored_response(key, current_user.id)
+    if replay is not None:
+        return replay
+    abort(404)
 
 
 # ---------------------------------------------------------------- scores
@@ -131,12 +147,9 @@ def score_cell(course_id: int, enrolment_id: int, subject_id: int, sitting: int)
     key = idempotency.key_from_request() if request.method == "POST" else None
     if not idempotency.is_valid_key(key):
         abort(400)
-    replay = idempotency.stored_response(key, current_user.id)
-    if replay is not None:
-        return replay
     ctx = load_score_cell(current_user, course_id, enrolment_id, subject_id, sitting)
     if ctx is None:
-        abort(404)
+        return _not_found_unless_replayed(key)
     if request.method == "GET":
         return render_page_or_partial("scoring/cell.html", "scoring/_score_cell.html",
                                       **_score_view(ctx, layout))
@@ -159,21 +172,28 @@ def score_cell(course_id: int, enrolment_id: int, subject_id: int, sitting: int)
     if same_mark(ctx.cell.mark, mark):
         body = render_template("scoring/_score_cell.html", **_score_view(ctx, layout, state="saved"))
         return _finish(body, 200, key, default_next)
-    start_writing()
+
+    def saved_answer(score_id: int, version: int) -> str:
+        saved = replace(ctx, score_id=score_id,
+                        cell=replace(ctx.cell, mark=None if mark.is_empty else mark,
+                                     version=version))
+        return render_template("scoring/_score_cell.html",
+                               **_score_view(saved, layout, state="saved"))
+
     written = write_score(
         course_id=course_id, enrolment_id=enrolment_id, subject_id=subject_id, sitting=sitting,
         score_id=ctx.score_id, stored_version=ctx.cell.version, base_version=base,
-        old=ctx.cell.mark, new=mark, user_id=current_user.id)
+        old=ctx.cell.mark, new=mark, user_id=current_user.id, answer_for=saved_answer,
+        idempotency_key=key)
     if written.outcome == Outcome.CONFLICT:
+        replay = idempotency.stored_response(key, current_user.id)
+        if replay is not None:  # a repeat of a save applied before
+            return replay
         fresh = load_score_cell(current_user, course_id, enrolment_id, subject_id, sitting) or ctx
         body = render_template("scoring/_score_cell.html", **_score_view(
             fresh, layout, state="conflict", typed=typed, yours=mark))
         return _finish(body, 409, key, default_next)
-    saved = replace(ctx, score_id=written.row_id,
-                    cell=replace(ctx.cell, mark=None if mark.is_empty else mark,
-                                 version=written.version))
-    body = render_template("scoring/_score_cell.html", **_score_view(saved, layout, state="saved"))
-    return _finish(body, 200, key, default_next)
+    return _finish(written.answer, 200, key, default_next, stored=True)
 
 
 def mark_input_text(mark: Mark | None) -> str:
@@ -249,12 +269,9 @@ def level_cell(course_id: int, enrolment_id: int, criterion_id: int, context: st
     key = idempotency.key_from_request() if request.method == "POST" else None
     if not idempotency.is_valid_key(key):
         abort(400)
-    replay = idempotency.stored_response(key, current_user.id)
-    if replay is not None:
-        return replay
     ctx = load_level_cell(current_user, course_id, enrolment_id, criterion_id, assessment_context)
     if ctx is None:
-        abort(404)
+        return _not_found_unless_replayed(key)
     if request.method == "GET":
         return render_page_or_partial("scoring/cell.html", "scoring/_level_cell.html",
                                       **_level_view(ctx, layout))

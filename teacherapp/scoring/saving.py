@@ -3,12 +3,15 @@
 A save names the version it was based on (0: the cell was empty). The write is atomic:
 an UPDATE ... WHERE version = :base that must hit one row, or an INSERT that loses the race
 on the unique constraint. Either way the loser gets a conflict and nothing is overwritten.
-The caller commits (together with the idempotency record) or rolls back.
+A score's write also stores its answer under the save's idempotency key, in the same
+transaction (teacherapp.scoring.idempotency); a key stored before is a conflict too, which
+the caller answers with the stored answer. The caller commits or rolls back.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -32,6 +35,8 @@ from teacherapp.extensions import db
 from teacherapp.models import AssessmentContext, AuditEvent, Score, SkillAssessment
 from teacherapp.models.types import UTCDateTime
 from teacherapp.rules import Mark, format_score
+from teacherapp.scoring import idempotency
+from teacherapp.transactions import start_writing
 
 
 class Outcome(enum.StrEnum):
@@ -45,6 +50,11 @@ class Written:
     outcome: Outcome
     row_id: int | None = None
     version: int = 0
+    answer: str = ""  # the saved cell's answer, as stored under the idempotency key
+
+
+# The answer to a save that stored (row id, new version); rendered by the caller.
+AnswerFor = Callable[[int, int], str]
 
 
 CONFLICT = Written(Outcome.CONFLICT)
@@ -87,14 +97,16 @@ def _score_update() -> Update:
 
 
 @cache
-def _score_update_with_audit() -> Insert:
-    """PostgreSQL: the versioned UPDATE and its audit row in one statement.
+def _score_update_with_audit(remembered: bool) -> Insert:
+    """PostgreSQL: the versioned UPDATE, its audit row and its stored answer in one statement.
 
     WITH changed AS (UPDATE score ... WHERE id = :row_id AND version = :base RETURNING id)
-    INSERT INTO audit_event (...) SELECT ... FROM changed: the audit row exists exactly when
-    the update happened (it returns one row or, on a conflict, none), in the same transaction, and
-    the save makes one round trip fewer (profiled: the audit INSERT was a tenth of a save on
-    PostgreSQL). SQLite cannot UPDATE inside a WITH, so it keeps the two statements.
+    [, remembered AS (INSERT INTO idempotent_save ... SELECT ... FROM changed)]
+    INSERT INTO audit_event (...) SELECT ... FROM changed: the audit row and the answer exist
+    exactly when the update happened (it returns one row or, on a conflict, none). One
+    statement is atomic on its own, so it runs without BEGIN and COMMIT (the save's reads ran
+    in autocommit, teacherapp.transactions): the save's writes cost one round trip instead of
+    four. SQLite cannot UPDATE inside a WITH, so it keeps separate statements.
     """
     changed = _score_update().returning(Score.__table__.c.id).cte("changed")
     audit = AuditEvent.__table__
@@ -105,9 +117,13 @@ def _score_update_with_audit() -> Insert:
         bindparam("audit_old", type_=Text), bindparam("audit_new", type_=Text),
         bindparam("audit_course", type_=Integer),
     ).select_from(changed)
-    return insert(audit).from_select(
+    statement = insert(audit).from_select(
         ["actor_id", "at", "action", "entity", "entity_id", "field", "old_value", "new_value",
          "course_id"], values).returning(audit.c.id)
+    if remembered:
+        # PostgreSQL runs a data-modifying WITH even when nothing reads it.
+        statement = statement.add_cte(idempotency.remember_with(changed).cte("remembered"))
+    return statement
 
 
 def _level_update() -> Update:
@@ -118,46 +134,58 @@ def _level_update() -> Update:
 def write_score(
     *, course_id: int, enrolment_id: int, subject_id: int, sitting: int,
     score_id: int | None, stored_version: int, base_version: int,
-    old: Mark | None, new: Mark, user_id: int,
+    old: Mark | None, new: Mark, user_id: int, answer_for: AnswerFor,
+    idempotency_key: str | None,
 ) -> Written:
-    """Store `new` if the cell is still at `base_version`; audit the change."""
+    """Store `new` if the cell is still at `base_version`; audit it; store the answer."""
     if base_version != stored_version:
         return CONFLICT
     value = new.value
     absence = new.absence.value if new.absence else None
-    if score_id is None:
-        try:
+    audit_values = {"field": f"sitting_{sitting}", "old": describe_mark(old),
+                    "new": describe_mark(new), "course_id": course_id, "actor_id": user_id}
+    try:
+        if score_id is None:
+            start_writing()
             result = db.session.execute(insert(Score).values(
                 enrolment_id=enrolment_id, subject_id=subject_id, sitting=sitting,
                 value=value, absence=absence, version=1, updated_by_id=user_id,
                 updated_at=_now()))
-        except IntegrityError:  # another device created the cell a moment ago
-            db.session.rollback()
-            return CONFLICT
-        score_id = result.inserted_primary_key[0]
-        action, version = "create", 1
-    else:
+            score_id, version = result.inserted_primary_key[0], 1
+            audit.record("create", "score", score_id, **audit_values)
+            answer = answer_for(score_id, version)
+            idempotency.remember(idempotency_key, user_id, 200, answer)
+            return Written(Outcome.SAVED, score_id, version, answer)
+        version = base_version + 1
+        answer = answer_for(score_id, version)  # known before the write: it is base + 1
         params = {"row_id": score_id, "base": base_version, "new_value": value,
                   "new_absence": absence, "new_by": user_id, "new_at": _now()}
         if db.session.get_bind().dialect.name == "postgresql":
-            result = db.session.execute(_score_update_with_audit(), {
+            start_writing(single_statement=True)
+            if idempotency_key is not None:
+                params |= {"idempotency_key": idempotency_key, "idempotency_user": user_id,
+                           "idempotency_body": answer, "idempotency_at": params["new_at"]}
+            result = db.session.execute(_score_update_with_audit(idempotency_key is not None), {
                 **params, "audit_actor": user_id, "audit_at": params["new_at"],
-                "audit_entity_id": str(score_id), "audit_field": f"sitting_{sitting}",
-                "audit_old": describe_mark(old), "audit_new": describe_mark(new),
+                "audit_entity_id": str(score_id), "audit_field": audit_values["field"],
+                "audit_old": audit_values["old"], "audit_new": audit_values["new"],
                 "audit_course": course_id})
             if len(result.all()) != 1:  # one audit row per updated row: none on a conflict
                 db.session.rollback()
                 return CONFLICT
-            return Written(Outcome.SAVED, score_id, base_version + 1)
-        result = db.session.execute(_score_update(), params)
-        if result.rowcount != 1:
+            return Written(Outcome.SAVED, score_id, version, answer)
+        start_writing()
+        if db.session.execute(_score_update(), params).rowcount != 1:
             db.session.rollback()
             return CONFLICT
-        action, version = "update", base_version + 1
-    audit.record(action, "score", score_id, field=f"sitting_{sitting}",
-                 old=describe_mark(old), new=describe_mark(new), course_id=course_id,
-                 actor_id=user_id)
-    return Written(Outcome.SAVED, score_id, version)
+        audit.record("update", "score", score_id, **audit_values)
+        idempotency.remember(idempotency_key, user_id, 200, answer)
+        return Written(Outcome.SAVED, score_id, version, answer)
+    except IntegrityError:
+        # Another device created the cell a moment ago, or this key was stored before (a
+        # repeated save: the caller answers with the stored answer).
+        db.session.rollback()
+        return CONFLICT
 
 
 def write_level(

@@ -111,3 +111,63 @@ def test_another_users_key_is_never_replayed_to_them(auth, client, make):
     assert "15" not in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(select(Score.value)) == 15
+
+
+def test_a_repeat_after_another_device_changed_the_cell_gets_its_own_answer(auth, client, make):
+    """The stored answer is found on the conflict path: versions only go up."""
+    ec = exam_course(make, pupils=1)
+    colleague = make.teacher(recognised_for=[ec.course.course_type])
+    make.link(ec.course, colleague)
+    auth.login(ec.teacher)
+    url = score_url(ec, ec.enrolments[0])
+    assert replay(auth, url, value="11", version="0", idempotency_key="first").status_code == 200
+    first = replay(auth, url, value="12", version="1", idempotency_key="update-1")
+    assert first.status_code == 200 and 'name="version" value="2"' in first.get_data(as_text=True)
+    auth.logout()
+    auth.login(colleague)
+    assert replay(auth, url, value="14", version="2", idempotency_key="colleague").status_code == 200
+    auth.logout()
+    auth.login(ec.teacher)
+    again = replay(auth, url, value="12", version="1", idempotency_key="update-1")
+    assert again.status_code == 200
+    assert again.headers.get("Idempotent-Replay") == "true"
+    assert again.get_data(as_text=True) == first.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(Score.value)) == 14  # the colleague's later score stays
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.entity == "score")) == 3
+
+
+def test_a_repeat_after_the_sitting_was_submitted_still_gets_its_answer(auth, make):
+    ec = exam_course(make, pupils=1)
+    auth.login(ec.teacher)
+    url = score_url(ec, ec.enrolments[0])
+    first = replay(auth, url, value="13", version="0", idempotency_key="before-submit")
+    assert first.status_code == 200
+    db.session.add(Submission(course_id=ec.course.id, sitting=1, state=SubmissionState.SUBMITTED))
+    db.session.commit()
+    again = replay(auth, url, value="13", version="0", idempotency_key="before-submit")
+    assert again.status_code == 200
+    assert again.get_data(as_text=True) == first.get_data(as_text=True)
+    refused = replay(auth, url, value="13", version="1", idempotency_key="after-submit")
+    assert refused.status_code == 403
+
+
+def test_a_key_that_cannot_be_stored_leaves_score_and_audit_untouched(auth, make):
+    """The score, its audit row and its stored answer are one unit: all or nothing."""
+    ec = exam_course(make, pupils=1)
+    colleague = make.teacher(recognised_for=[ec.course.course_type])
+    make.link(ec.course, colleague)
+    auth.login(colleague)
+    url = score_url(ec, ec.enrolments[0])
+    assert replay(auth, url, value="15", version="0", idempotency_key="taken").status_code == 200
+    auth.logout()
+    auth.login(ec.teacher)
+    response = replay(auth, url, value="9", version="1", idempotency_key="taken")
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert db.session.scalar(select(Score.value)) == 15
+    assert db.session.scalar(select(Score.version)) == 1
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.entity == "score")) == 1
+    assert count(IdempotentSave) == 1

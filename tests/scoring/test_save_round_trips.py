@@ -1,0 +1,95 @@
+"""A saved score's round trips to the database: few, and on PostgreSQL without BEGIN/COMMIT.
+
+On PostgreSQL a save reads in autocommit and writes its score, audit row and stored answer in
+one statement (teacherapp.transactions, teacherapp.scoring.saving): three statements, none of
+them inside a transaction psycopg would have to BEGIN and COMMIT around.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, func, select
+
+from teacherapp.extensions import db
+from teacherapp.models import AuditEvent, IdempotentSave, Score
+from tests.offline.helpers import exam_course
+
+
+def _url(ec) -> str:
+    return (f"/courses/{ec.course.id}/pupils/{ec.enrolments[0].id}/subjects/{ec.subject.id}"
+            f"/sittings/1")
+
+
+@pytest.fixture
+def statements(app):
+    """Each statement the serving app runs: (SQL, whether its connection was in autocommit)."""
+    with app.app_context():
+        engine = db.engine
+    seen: list[tuple[str, bool]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        autocommit = bool(getattr(conn.connection.dbapi_connection, "autocommit", False))
+        seen.append((statement, autocommit))
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def test_an_update_with_its_key_is_three_statements(auth, make, statements):
+    ec = exam_course(make, pupils=1)
+    auth.login(ec.teacher)
+    url = _url(ec)
+    assert auth.post(url, {"layout": "exam", "value": "11", "version": "0",
+                           "idempotency_key": "one"}, htmx=True).status_code == 200
+    token = auth.csrf_token()
+    statements.clear()
+    response = auth.client.post(url, data={"layout": "exam", "value": "12", "version": "1",
+                                           "idempotency_key": "two"},
+                                headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 200
+    assert 'name="version" value="2"' in response.get_data(as_text=True)
+    sql = [s for s, _ in statements if not s.startswith("BEGIN")]  # SQLite: BEGIN IMMEDIATE
+    if db.engine.dialect.name == "postgresql":
+        # the user, the cell, then one WITH statement: update, audit row, stored answer
+        assert len(sql) == 3, sql
+        assert all(autocommit for _, autocommit in statements), statements
+        assert "UPDATE score" in sql[2] and "INSERT INTO idempotent_save" in sql[2]
+    else:
+        # the user, the cell, the update, its audit row, its stored answer
+        assert len(sql) == 5, "\n".join(s[:60] for s in sql)
+    db.session.expire_all()
+    assert db.session.scalar(select(Score.value)) == 12
+    assert db.session.scalar(select(IdempotentSave.response_body).where(
+        IdempotentSave.key == "two")) == response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.entity == "score")) == 2
+
+
+def test_autocommit_never_outlives_the_save(auth, make, app):
+    """After a save, the pooled connection is transactional again for the next request."""
+    ec = exam_course(make, pupils=1)
+    auth.login(ec.teacher)
+    assert auth.post(_url(ec), {"layout": "exam", "value": "11", "version": "0"},
+                     htmx=True).status_code == 200
+    with app.app_context():
+        with db.engine.connect() as conn:
+            assert not getattr(conn.connection.dbapi_connection, "autocommit", False)
+
+
+def test_a_level_save_writes_in_one_transaction(auth, make, statements):
+    """A rubric level's write is several statements: on PostgreSQL they run in a transaction."""
+    ec = exam_course(make, pupils=1, criteria=1)
+    criterion = ec.rubric.criteria[0]
+    auth.login(ec.teacher)
+    url = f"/courses/{ec.course.id}/pupils/{ec.enrolments[0].id}/criteria/{criterion.id}/exam"
+    token = auth.csrf_token()
+    statements.clear()
+    response = auth.client.post(url, data={"layout": "exam", "version": "0",
+                                           "choose": str(criterion.levels[1].id),
+                                           "idempotency_key": "lv"},
+                                headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 200
+    writes = [(s, a) for s, a in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert writes
+    assert not any(autocommit for _, autocommit in writes)
