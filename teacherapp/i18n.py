@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 import flask_babel
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations
@@ -41,15 +42,19 @@ def compile_catalogues(target_dir: Path) -> None:
         os.replace(tmp_name, mo_path)
 
 
-def select_locale() -> str:
-    languages = ("nl", "en")
+# Parsed once: Flask-Babel takes a Locale as it is, while parsing "nl" again on every
+# request checks the locale data's file on disk (a stat, about 0.1 ms per request).
+_LOCALES = {"nl": Locale.parse("nl"), "en": Locale.parse("en")}
+
+
+def select_locale() -> Locale:
     chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
+    if chosen in _LOCALES:
+        return _LOCALES[chosen]
     asked = request.args.get("lang")
-    if asked in languages:
-        return asked
-    return "nl"
+    if asked in _LOCALES:
+        return _LOCALES[asked]
+    return _LOCALES["nl"]
 
 
 def request_translations() -> NullTranslations:
