@@ -35,6 +35,12 @@ max_requests_jitter = max_requests // 10
 # Heartbeat files in memory, not on a possibly slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
+# SQLite: the master copies the write-ahead log back every second, so a save never does
+# (teacherapp/ops/sqlite_checkpoint.py); the requests only would past 10,000 log pages.
+_background_checkpoint = _sqlite and os.environ.get("SQLITE_BACKGROUND_CHECKPOINT", "1") == "1"
+if _background_checkpoint:
+    os.environ.setdefault("SQLITE_WAL_AUTOCHECKPOINT", "10000")
+
 # Load the app once in the master: workers start fast and share the compiled code.
 preload_app = True
 
@@ -65,6 +71,18 @@ def when_ready(server):  # noqa: ANN001 (gunicorn's hook signature)
     warm(server.app.wsgi())
     gc.collect()
     gc.freeze()
+    if _background_checkpoint:
+        from teacherapp.ops.sqlite_checkpoint import start_in_background
+
+        _helpers.append(start_in_background(server.app.wsgi().config["SQLALCHEMY_DATABASE_URI"]))
+
+
+_helpers: list = []  # processes the master started; they end with it
+
+
+def on_exit(server):  # noqa: ANN001 (gunicorn's hook signature)
+    for process in filter(None, _helpers):
+        process.terminate()
 
 
 def post_fork(server, worker):  # noqa: ANN001 (gunicorn's hook signature)

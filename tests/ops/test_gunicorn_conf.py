@@ -10,7 +10,8 @@ CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 
 def _load(monkeypatch, **env) -> dict:
-    for name in ("WEB_CONCURRENCY", "GUNICORN_BIND", "HOST", "PORT", "LOG_FORMAT", "DATABASE_URL"):
+    for name in ("WEB_CONCURRENCY", "GUNICORN_BIND", "HOST", "PORT", "LOG_FORMAT", "DATABASE_URL",
+                 "SQLITE_WAL_AUTOCHECKPOINT", "SQLITE_BACKGROUND_CHECKPOINT", "GUNICORN_THREADS"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -42,3 +43,13 @@ def test_access_log_is_on_and_structured(monkeypatch):
     conf = _load(monkeypatch)
     assert conf["accesslog"] == "-"
     assert conf["logger_class"] == "teacherapp.ops.gunicorn_logging.JsonLogger"
+
+
+def test_on_sqlite_the_master_checkpoints_and_requests_rarely_do(monkeypatch):
+    import os
+
+    _load(monkeypatch, DATABASE_URL="sqlite:////srv/teacherapp.sqlite")
+    assert os.environ["SQLITE_WAL_AUTOCHECKPOINT"] == "10000"
+    monkeypatch.delenv("SQLITE_WAL_AUTOCHECKPOINT")
+    _load(monkeypatch, DATABASE_URL="postgresql://app@db:5432/teacherapp")
+    assert "SQLITE_WAL_AUTOCHECKPOINT" not in os.environ
