@@ -20,8 +20,7 @@ _cores = multiprocessing.cpu_count()
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 _sqlite = (os.environ.get("DATABASE_URL") or "sqlite").startswith("sqlite")
 workers = int(os.environ.get("WEB_CONCURRENCY") or (max(2, _cores) if _sqlite else 2 * _cores + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-worker_class = "gthread" if threads > 1 else "sync"
+worker_class = "sync"
 # Behind a reverse proxy that buffers slow clients; a phone on 3G never holds a worker.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # An XLSX export of every school takes seconds, not minutes; anything longer is stuck.
@@ -92,5 +91,3 @@ def post_fork(server, worker):  # noqa: ANN001 (gunicorn's hook signature)
     app = server.app.wsgi()
     with app.app_context():
         db.engine.dispose(close=False)
-    if os.environ.get("PIN") and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {worker.age % _cores})

@@ -32,7 +32,7 @@ def _ms(x: float) -> str:
 def bench_database(name: str, url: str, seconds: int, workers: int | None, log,
                    with_lighthouse: bool = False) -> dict:
     log(f"== {name}: data set")
-    result: dict = {"database": name, "counts": build.ensure(url, log)}
+    result: dict = {"database": name, "counts": build.ensure(url, log, fresh=True)}
     log(f"   {result['counts']}")
     has_save = measure.has_endpoint(url, "scoring.score_cell")
     has_roster = measure.has_endpoint(url, "courses.show")

@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app teacherapp seed-demo`, `create-user`."""
+"""Command-line tasks: `flask --app teacherapp seed-demo`, `create-user`, `prune-saves`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,19 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(i18n_missing_command)
+    app.cli.add_command(prune_saves_command)
+
+
+@click.command("prune-saves")
+@click.option("--days", type=click.IntRange(min=0), default=None,
+              help="Keep the answers of the last DAYS days (default 30).")
+def prune_saves_command(days: int | None) -> None:
+    """Forget old saves' stored answers (idempotency keys); run daily, e.g. from cron."""
+    from teacherapp.scoring.idempotency import KEEP_DAYS, prune
+
+    removed = prune(KEEP_DAYS if days is None else days)
+    db.session.commit()
+    click.echo(f"Removed {removed} stored answers older than {KEEP_DAYS if days is None else days} days.")
 
 
 @click.command("i18n-missing")

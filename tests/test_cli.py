@@ -83,3 +83,25 @@ def test_create_user_refuses_a_short_password_and_a_duplicate(app):
     assert duplicate.exit_code != 0
     assert "already exists" in duplicate.output
     assert db.session.query(User).count() == 1
+
+
+def test_prune_saves_forgets_old_answers_only(app, make):
+    from datetime import timedelta
+
+    from teacherapp.models import IdempotentSave
+    from teacherapp.models.types import utcnow
+
+    teacher = make.teacher()
+    db.session.add_all([
+        IdempotentSave(key="old", user_id=teacher.id, status_code=200, response_body="a",
+                       created_at=utcnow() - timedelta(days=31)),
+        IdempotentSave(key="recent", user_id=teacher.id, status_code=200, response_body="b",
+                       created_at=utcnow() - timedelta(days=29)),
+    ])
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["prune-saves"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 1 stored answers older than 30 days." in result.output
+    db.session.expire_all()
+    assert [k for (k,) in db.session.query(IdempotentSave.key)] == ["recent"]
+    assert app.test_cli_runner().invoke(args=["prune-saves", "--days", "-1"]).exit_code != 0

@@ -14,8 +14,10 @@ costs no lookup.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Response, make_response, request
-from sqlalchemy import Insert, Integer, String, Text, bindparam, insert, literal, select
+from sqlalchemy import Insert, Integer, String, Text, bindparam, delete, insert, literal, select
 
 from teacherapp.extensions import db
 from teacherapp.models import IdempotentSave
@@ -83,3 +85,16 @@ def remember_with(source) -> Insert:  # noqa: ANN001 (a CTE or table of the call
 
 
 _INSERT = IdempotentSave.__table__.insert()
+
+# How long a stored answer is kept. A phone's offline queue sends its saves again within
+# hours, at most days; a repeat of an older save still changes nothing (its base version is
+# behind, so it is a conflict that shows the stored value), it only no longer gets the
+# original answer word for word.
+KEEP_DAYS = 30
+
+
+def prune(older_than_days: int = KEEP_DAYS) -> int:
+    """Forget stored answers older than the given number of days; returns how many."""
+    cutoff = utcnow() - timedelta(days=older_than_days)
+    result = db.session.execute(delete(IdempotentSave).where(IdempotentSave.created_at < cutoff))
+    return result.rowcount or 0

@@ -11,7 +11,7 @@ CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 def _load(monkeypatch, **env) -> dict:
     for name in ("WEB_CONCURRENCY", "GUNICORN_BIND", "HOST", "PORT", "LOG_FORMAT", "DATABASE_URL",
-                 "SQLITE_WAL_AUTOCHECKPOINT", "SQLITE_BACKGROUND_CHECKPOINT", "GUNICORN_THREADS"):
+                 "SQLITE_WAL_AUTOCHECKPOINT", "SQLITE_BACKGROUND_CHECKPOINT"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
