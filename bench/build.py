@@ -47,6 +47,28 @@ def _empty(url: str) -> None:
     engine.dispose()
 
 
+def _settle(url: str) -> None:
+    """Leave the new data set as a database in service would be: nothing left to write back.
+
+    Right after a bulk load PostgreSQL still holds hundreds of MB of dirty pages, which its
+    checkpointer writes out over the next minutes (and the first reads of each page set its
+    hint bits, another write): measured during that, the saves ran at 255/s instead of 330.
+    VACUUM sets the hint bits and the visibility map, CHECKPOINT writes everything now.
+    SQLite: the write-ahead log is copied back and emptied.
+    """
+    if url.startswith("sqlite"):
+        engine = create_engine(normalise_database_url(url))
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        return
+    engine = create_engine(normalise_database_url(url), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("VACUUM (ANALYZE)"))
+        conn.execute(text("CHECKPOINT"))
+    engine.dispose()
+
+
 def ensure(url: str, log=print, fresh: bool = False) -> dict[str, int]:
     """Build the data set in `url` unless this version of it is already there.
 
@@ -72,8 +94,7 @@ def ensure(url: str, log=print, fresh: bool = False) -> dict[str, int]:
         with db.engine.begin() as conn:
             dataset.insert_all(conn, rows)
             dataset.mark_built(conn)
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("ANALYZE"))
+        _settle(url)
         total = sum(len(v) for v in rows.values())
         log(f"  built {total:,} rows in {time.perf_counter() - started:.1f} s")
         with db.engine.connect() as conn:

@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import uuid
 import threading
 import time
 from dataclasses import dataclass, field
@@ -245,7 +246,9 @@ def distinct_saves(client: Client, urls: list[str], tally: Tally) -> None:
     for i, url in enumerate(urls):
         value = f"{(i % 20) + 0.5:.1f}"
         status, text, elapsed = client.request("POST", url, {"value": value, "version": "0",
-                                                             "layout": "grid"}, htmx=True)
+                                                             "layout": "grid",
+                                                             "idempotency_key": str(uuid.uuid4())},
+                                               htmx=True)
         tally.add(status, text, elapsed)
 
 
@@ -254,7 +257,9 @@ def contested_saves(client: Client, url: str, count: int, first_value: int, tall
     for i in range(count):
         value = f"{(first_value + i) / 100:.2f}"  # every save sends a value no other sends
         status, text, elapsed = client.request("POST", url, {"value": value, "version": str(version),
-                                                             "layout": "grid"}, htmx=True)
+                                                             "layout": "grid",
+                                                             "idempotency_key": str(uuid.uuid4())},
+                                               htmx=True)
         tally.add(status, text, elapsed)
         seen = VERSION_INPUT.search(text)
         if seen:
@@ -305,7 +310,7 @@ def verify(database_url: str, seeded: Seeded, sent_distinct: int) -> dict:
 
     from teacherapp import create_app
     from teacherapp.extensions import db
-    from teacherapp.models import AuditEvent, Score
+    from teacherapp.models import AuditEvent, IdempotentSave, Score
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
     enrolment_id, subject_id, sitting = seeded.contested_score_key
@@ -316,11 +321,13 @@ def verify(database_url: str, seeded: Seeded, sent_distinct: int) -> dict:
         stored = db.session.scalar(select(func.count(Score.id))) - (1 if contested else 0)
         score_events = db.session.scalar(select(func.count(AuditEvent.id)).where(
             AuditEvent.entity == "score"))
+        stored_answers = db.session.scalar(select(func.count(IdempotentSave.id)))
         chain = db.session.execute(select(AuditEvent.old_value, AuditEvent.new_value).where(
             AuditEvent.entity == "score", AuditEvent.entity_id == str(contested.id))
             .order_by(AuditEvent.id)).all() if contested else []
     unbroken = all(chain[i].old_value == chain[i - 1].new_value for i in range(1, len(chain)))
     return {"stored_distinct": stored, "score_events": score_events,
+            "stored_answers": stored_answers,
             "contested_version": contested.version if contested else 0,
             "contested_value": contested.value if contested else None,
             "contested_events": len(chain), "chain_unbroken": unbroken and bool(chain)}
@@ -370,6 +377,8 @@ def run(kind: str, clients: int, saves: int, contested: int) -> bool:
                                                              and facts["contested_events"] == wins,
         "contested: every 409 shows the stored value": fight.conflicts_without_value == 0,
         "audit events == successful writes": facts["score_events"] == sent + wins,
+        "stored answers (idempotency keys) == successful writes":
+            facts["stored_answers"] == sent + wins,
     }
     latencies = sorted(distinct.latencies)
     print(f"\n== {kind}: {clients} clients x {saves} saves + {contested} contested, "
