@@ -31,9 +31,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import uuid
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
