@@ -125,9 +125,11 @@ def _enter_autocommit(conn: Any) -> None:
     """Engine "begin": a reads-first request on PostgreSQL reads without BEGIN (see above)."""
     if conn.dialect.name != "postgresql" or not reads_in_autocommit():
         return
-    dbapi_connection = conn.connection.dbapi_connection
-    if dbapi_connection.info.transaction_status == _IDLE:
+    fairy = conn.connection
+    dbapi_connection = fairy.dbapi_connection
+    if dbapi_connection.info.transaction_status == _IDLE and not dbapi_connection.autocommit:
         dbapi_connection.autocommit = True
+        fairy.info[_OURS] = True  # reset at checkin; an AUTOCOMMIT engine's own stays as it is
 
 
 def _leave_autocommit(dbapi_connection: Any) -> None:
@@ -136,13 +138,13 @@ def _leave_autocommit(dbapi_connection: Any) -> None:
 
 
 def _checkin(dbapi_connection: Any, connection_record: Any) -> None:
-    """Back in the pool, every connection is transactional again, whoever used it last."""
-    if dbapi_connection is not None and _is_psycopg(dbapi_connection):
+    """Back in the pool, a connection this module put in autocommit is transactional again."""
+    info = getattr(connection_record, "info", None)
+    if info is not None and info.pop(_OURS, False) and dbapi_connection is not None:
         _leave_autocommit(dbapi_connection)
 
 
-def _is_psycopg(dbapi_connection: Any) -> bool:
-    return type(dbapi_connection).__module__.startswith("psycopg")
+_OURS = "teacherapp_reads_in_autocommit"
 
 
 _IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open

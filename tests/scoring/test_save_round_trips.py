@@ -93,3 +93,22 @@ def test_a_level_save_writes_in_one_transaction(auth, make, statements):
     writes = [(s, a) for s, a in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
     assert writes
     assert not any(autocommit for _, autocommit in writes)
+
+
+def test_an_autocommit_engine_keeps_its_autocommit(app, database_url):
+    """Only connections a save put in autocommit are reset; an AUTOCOMMIT engine's stay so
+    (CREATE/DROP DATABASE, VACUUM need it)."""
+    from sqlalchemy import create_engine
+
+    from teacherapp.config import normalise_database_url
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("autocommit is a PostgreSQL connection setting here")
+    engine = create_engine(normalise_database_url(database_url), isolation_level="AUTOCOMMIT",
+                           pool_size=1)
+    try:
+        for _ in range(2):  # the second checkout gets the same pooled connection back
+            with engine.connect() as conn:
+                assert conn.connection.dbapi_connection.autocommit is True
+    finally:
+        engine.dispose()
