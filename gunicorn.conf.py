@@ -71,9 +71,12 @@ def when_ready(server):  # noqa: ANN001 (gunicorn's hook signature)
     gc.collect()
     gc.freeze()
     if _background_checkpoint:
+        from teacherapp.extensions import db
         from teacherapp.ops.sqlite_checkpoint import start_in_background
 
-        _helpers.append(start_in_background(server.app.wsgi().config["SQLALCHEMY_DATABASE_URI"]))
+        with server.app.wsgi().app_context():  # the engine's URL: a relative path resolved
+            url = db.engine.url.render_as_string(hide_password=False)
+        _helpers.append(start_in_background(url))
 
 
 _helpers: list = []  # processes the master started; they end with it

@@ -41,9 +41,15 @@ def database_path(url: str) -> Path | None:
     return Path(path)
 
 
+def _connect(path: Path, **options) -> sqlite3.Connection:
+    """The existing database, never a new empty file in its place (mode=rw)."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=0, isolation_level=None,
+                           **options)
+
+
 def checkpoint_once(path: Path) -> tuple[int, int, int]:
     """One PASSIVE checkpoint: (busy, log pages, pages copied back), as SQLite reports them."""
-    connection = sqlite3.connect(path, timeout=0, isolation_level=None)
+    connection = _connect(path)
     try:
         return tuple(connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone())
     finally:
@@ -60,16 +66,18 @@ class Checkpointer(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        connection = sqlite3.connect(self.path, timeout=0, isolation_level=None,
-                                     check_same_thread=False)
+        connection: sqlite3.Connection | None = None
         try:
             while not self.stopped.wait(self.interval):
                 try:
+                    # Opened when the database exists (before the first migration it does not).
+                    connection = connection or _connect(self.path, check_same_thread=False)
                     connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-                except sqlite3.Error as error:  # a busy moment: the next round catches up
+                except sqlite3.Error as error:  # a busy moment or no file yet: the next round
                     log.debug("checkpoint skipped: %s", error)
         finally:
-            connection.close()
+            if connection is not None:
+                connection.close()
 
     def stop(self) -> None:
         self.stopped.set()

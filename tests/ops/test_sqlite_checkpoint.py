@@ -83,3 +83,29 @@ def test_the_process_checkpoints_until_its_parent_is_gone(tmp_path):
         process.terminate()
         process.wait(5)
         writer.close()
+
+
+def test_a_missing_database_is_never_created(tmp_path):
+    import pytest
+
+    with pytest.raises(sqlite3.OperationalError):
+        checkpoint_once(tmp_path / "absent.sqlite")
+    assert not (tmp_path / "absent.sqlite").exists()
+
+
+def test_the_thread_waits_for_a_database_created_after_it_started(tmp_path):
+    path = tmp_path / "later.sqlite"
+    checkpointer = Checkpointer(path, interval=0.05)
+    checkpointer.start()
+    try:
+        time.sleep(0.2)
+        assert checkpointer.is_alive() and not path.exists()
+        writer = _wal_database(path, 50)
+        deadline = time.monotonic() + 5
+        while path.stat().st_size < 100_000 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert path.stat().st_size >= 100_000
+        writer.close()
+    finally:
+        checkpointer.stop()
+        checkpointer.join(5)
