@@ -151,9 +151,11 @@ def make():
 class StatementCounter:
     def __init__(self) -> None:
         self.count = 0
+        self.statements: list[str] = []
 
-    def __call__(self, *args, **kwargs) -> None:
+    def __call__(self, conn, cursor, statement, *args, **kwargs) -> None:
         self.count += 1
+        self.statements.append(statement)
 
 
 @pytest.fixture

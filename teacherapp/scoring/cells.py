@@ -44,13 +44,22 @@ from teacherapp.scoring.logic import PupilFacts, ScoreCell, mark_of
 
 
 def _scoped(stmt: Select, teachers_only: bool) -> Select:
-    """Teachers only reach courses they are linked to and recognised for (`:user_id`)."""
+    """Teachers only reach courses they are linked to and recognised for (`:user_id`).
+
+    The same statement checks the login (`:session_version`, active, a teacher), so that a
+    save needs no query of its own for it (teacherapp.auth.claims).
+    """
     if not teachers_only:
         return stmt
     return stmt.join(
         CourseTeacher,
         and_(CourseTeacher.course_id == Course.id,
              CourseTeacher.teacher_id == bindparam("user_id")),
+    ).join(
+        User,
+        and_(User.id == CourseTeacher.teacher_id,
+             User.session_version == bindparam("session_version"),
+             User.active.is_(True), User.role == Role.TEACHER),
     ).where(recognised_for_course_type())
 
 
@@ -105,6 +114,7 @@ def _params(user: User, **values: object) -> tuple[bool, dict[str, object]]:
     teachers_only = user.role != Role.SECRETARIAT
     if teachers_only:
         values["user_id"] = user.id
+        values["session_version"] = user.session_version
     return teachers_only, values
 
 
@@ -114,7 +124,7 @@ def load_score_cell(
     """The cell, if this user may see it; None otherwise (the route answers 404)."""
     teachers_only, params = _params(user, course_id=course_id, enrolment_id=enrolment_id,
                                     subject_id=subject_id, sitting=sitting)
-    row = db.session.execute(_score_cell_query(teachers_only), params).first()
+    row = db.session.connection().execute(_score_cell_query(teachers_only), params).first()
     if row is None:
         return None
     (track, start_date, minimum_age, paid_at, passed_before, birth_date, first_name, last_name,
@@ -199,7 +209,7 @@ def load_level_cell(
     """
     teachers_only, params = _params(user, course_id=course_id, enrolment_id=enrolment_id,
                                     criterion_id=criterion_id, context=context)
-    rows = db.session.execute(_level_cell_query(teachers_only), params).all()
+    rows = db.session.connection().execute(_level_cell_query(teachers_only), params).all()
     if not rows:
         return None
     head = rows[0]

@@ -17,6 +17,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from teacherapp.auth.claims import confirm_login, login_checked_by_cell
 from teacherapp.extensions import db
 from teacherapp.htmx import is_htmx_request, render_page_or_partial
 from teacherapp.models import AssessmentContext, AuditEvent, SkillAssessment, Subject, User
@@ -103,7 +104,11 @@ def _finish(body: str, status: int, key: str | None,
 
 
 def _not_found_unless_replayed(key: str | None) -> Response:
-    """A cell this user can no longer reach: 404, unless this is the repeat of a save applied."""
+    """A cell this user can no longer reach: 404, unless this is the repeat of a save applied.
+
+    The cell's SELECT also checked the login: if that is what failed, the login's own answer.
+    """
+    confirm_login()
     replay = idempotency.stored_response(key, current_user.id)
     if replay is not None:
         return replay
@@ -140,6 +145,7 @@ def _typed_mark(ctx: ScoreCellContext) -> tuple[str, Mark | None, str | None]:
 @bp.route(SCORE_URL, methods=["GET", "POST"])
 @teacher_required
 @reads_before_writing
+@login_checked_by_cell
 def score_cell(course_id: int, enrolment_id: int, subject_id: int, sitting: int):
     if sitting not in SITTINGS:
         abort(404)
@@ -263,6 +269,7 @@ def _with_total(ctx: LevelCellContext, view: dict) -> dict:
 @bp.route(LEVEL_URL, methods=["GET", "POST"])
 @teacher_required
 @reads_before_writing
+@login_checked_by_cell
 def level_cell(course_id: int, enrolment_id: int, criterion_id: int, context: str):
     assessment_context = _context_or_404(context)
     layout = _layout()

@@ -1,11 +1,14 @@
 """A saved score's round trips to the database: few, and on PostgreSQL without BEGIN/COMMIT.
 
 On PostgreSQL a save reads in autocommit and writes its score, audit row and stored answer in
-one statement (teacherapp.transactions, teacherapp.scoring.saving): three statements, none of
-them inside a transaction psycopg would have to BEGIN and COMMIT around.
+one statement (teacherapp.transactions, teacherapp.scoring.saving), and the cell's SELECT also
+checks the login (teacherapp.auth.claims): two statements, neither of them inside a
+transaction psycopg would have to BEGIN and COMMIT around.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from sqlalchemy import event, func, select
@@ -36,7 +39,7 @@ def statements(app):
     event.remove(engine, "before_cursor_execute", record)
 
 
-def test_an_update_with_its_key_is_three_statements(auth, make, statements):
+def test_an_update_with_its_key_is_two_statements(auth, make, statements):
     ec = exam_course(make, pupils=1)
     auth.login(ec.teacher)
     url = _url(ec)
@@ -51,13 +54,15 @@ def test_an_update_with_its_key_is_three_statements(auth, make, statements):
     assert 'name="version" value="2"' in response.get_data(as_text=True)
     sql = [s for s, _ in statements if not s.startswith("BEGIN")]  # SQLite: BEGIN IMMEDIATE
     if db.engine.dialect.name == "postgresql":
-        # the user, the cell, then one WITH statement: update, audit row, stored answer
-        assert len(sql) == 3, sql
+        # the cell with the login, then one WITH statement: update, audit row, stored answer
+        assert len(sql) == 2, sql
         assert all(autocommit for _, autocommit in statements), statements
-        assert "UPDATE score" in sql[2] and "INSERT INTO idempotent_save" in sql[2]
+        assert re.search(r'JOIN "?user"? ON', sql[0]) and "session_version" in sql[0]
+        assert "UPDATE score" in sql[1] and "INSERT INTO idempotent_save" in sql[1]
     else:
-        # the user, the cell, the update, its audit row, its stored answer
-        assert len(sql) == 5, "\n".join(s[:60] for s in sql)
+        # the cell with the login, the update, its audit row, its stored answer
+        assert len(sql) == 4, "\n".join(s[:60] for s in sql)
+        assert re.search(r'JOIN "?user"? ON', sql[0]) and "session_version" in sql[0]
     db.session.expire_all()
     assert db.session.scalar(select(Score.value)) == 12
     assert db.session.scalar(select(IdempotentSave.response_body).where(
