@@ -100,7 +100,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None)
     options = parser.parse_args()
     url = options.postgres_url if options.db == "postgresql" else build.sqlite_url()
-    build.ensure(url, print)
+    build.ensure(url, print, fresh=True)  # same rows every run (see bench.build.ensure)
     logs = HERE / "results" / f"gunicorn-cpu-{options.db}.log"
     logs.parent.mkdir(exist_ok=True)
     with gunicorn(url, options.workers, logs) as base:

@@ -1,12 +1,20 @@
 """Profile one page or one save in-process against the benchmark data set.
 
-    python -m bench.profile [--db sqlite|postgresql] [--n 200] roster|exam|save [--profiler pyinstrument|cprofile|none]
+    python -m bench.profile [--db sqlite|postgresql] [--n 200] roster|exam|save|floor [--profiler pyinstrument|cprofile|none|callgrind]
 
 Logs the benchmark teacher in with Flask's test client, warms the caches, then runs the
 request `--n` times under pyinstrument (needs `pip install pyinstrument`) or cProfile and
 prints where the time goes, with the mean CPU time per request. This is how the causes in
 docs/performance.md were found; it measures the app alone, without gunicorn, wrk or the
 other core's noise.
+
+Seconds on this shared machine vary by a third from one minute to the next (a pure Python
+loop took 1.4 to 2.4 s). Instructions do not: for an A/B comparison, count them with
+
+    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.%p \\
+        .venv/bin/python -m bench.profile save --db postgresql --n 300 --profiler callgrind
+
+and read the total with `callgrind_annotate /tmp/cg.<pid> | head` (divide by --n).
 """
 
 from __future__ import annotations
@@ -39,27 +47,40 @@ def _client(url: str):
     return app, client, token
 
 
+def _callgrind(on: bool) -> None:
+    """Count instructions only around the measured requests (run under valgrind, see below)."""
+    import subprocess
+
+    subprocess.run(["callgrind_control", "-i", "on" if on else "off", str(os.getpid())],
+                   check=True, capture_output=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("roster", "exam", "save"))
+    parser.add_argument("what", choices=("roster", "exam", "save", "floor"))
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--n", type=int, default=200)
-    parser.add_argument("--profiler", choices=("pyinstrument", "cprofile", "none"),
-                        default="pyinstrument", help="none: time the requests only")
+    parser.add_argument("--profiler", choices=("pyinstrument", "cprofile", "none", "callgrind"),
+                        default="pyinstrument",
+                        help="none: time the requests only; callgrind: count instructions "
+                             "(run under valgrind, see the module docstring)")
     parser.add_argument("--no-key", action="store_true",
                         help="save without an idempotency key (the browser always sends one)")
     args = parser.parse_args()
     url = build.sqlite_url() if args.db == "sqlite" else PG_DEFAULT
     build.ensure(url)  # builds the data set on a fresh checkout, as bench.run does
     app, client, token = _client(url)
+    anonymous = app.test_client()
     cells = [c.split("#") for c in measure.save_cells(url)]
     versions = {path: int(version) for path, version in cells}
     state = {"i": 0}
     key_prefix = f"profile-{uuid.uuid4().hex}"  # never a key an earlier run stored
 
     def one() -> None:
-        if args.what == "roster":
+        if args.what == "floor":  # the benchmark's floor: same app, no database, no cookie
+            assert anonymous.get("/healthz/live").status_code == 200
+        elif args.what == "roster":
             assert client.get(measure.ROSTER).status_code == 200
         elif args.what == "exam":
             assert client.get(measure.EXAM).status_code == 200
@@ -80,7 +101,12 @@ def main() -> None:
         one()
     cpu = time.process_time()
     wall = time.perf_counter()
-    if args.profiler == "none":
+    if args.profiler == "callgrind":
+        _callgrind(True)
+        for _ in range(args.n):
+            one()
+        _callgrind(False)
+    elif args.profiler == "none":
         for _ in range(args.n):
             one()
     elif args.profiler == "cprofile":

@@ -19,6 +19,7 @@ from functools import cache
 from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import aliased
 
+from teacherapp.direct_sql import DirectStatement
 from teacherapp.extensions import db
 from teacherapp.models import (
     AssessmentContext,
@@ -77,6 +78,10 @@ class ScoreCellContext:
 
 
 @cache
+def _score_cell_statement(teachers_only: bool) -> DirectStatement:
+    return DirectStatement(_score_cell_query(teachers_only))
+
+
 def _score_cell_query(teachers_only: bool) -> Select:
     """The cell's SELECT, parameters :course_id, :enrolment_id, :subject_id, :sitting (:user_id)."""
     current = aliased(Score)
@@ -124,7 +129,7 @@ def load_score_cell(
     """The cell, if this user may see it; None otherwise (the route answers 404)."""
     teachers_only, params = _params(user, course_id=course_id, enrolment_id=enrolment_id,
                                     subject_id=subject_id, sitting=sitting)
-    row = db.session.connection().execute(_score_cell_query(teachers_only), params).first()
+    row = _score_cell_statement(teachers_only).execute(db.session.connection(), params).first()
     if row is None:
         return None
     (track, start_date, minimum_age, paid_at, passed_before, birth_date, first_name, last_name,
@@ -174,6 +179,10 @@ class LevelCellContext:
 
 
 @cache
+def _level_cell_statement(teachers_only: bool) -> DirectStatement:
+    return DirectStatement(_level_cell_query(teachers_only))
+
+
 def _level_cell_query(teachers_only: bool) -> Select:
     """One row per level; parameters :course_id, :enrolment_id, :criterion_id, :context (:user_id)."""
     stmt = (
@@ -209,7 +218,7 @@ def load_level_cell(
     """
     teachers_only, params = _params(user, course_id=course_id, enrolment_id=enrolment_id,
                                     criterion_id=criterion_id, context=context)
-    rows = db.session.connection().execute(_level_cell_query(teachers_only), params).all()
+    rows = _level_cell_statement(teachers_only).execute(db.session.connection(), params).rows
     if not rows:
         return None
     head = rows[0]

@@ -31,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from teacherapp import audit
+from teacherapp.direct_sql import DirectStatement
 from teacherapp.extensions import db
 from teacherapp.models import AssessmentContext, AuditEvent, Score, SkillAssessment
 from teacherapp.models.types import UTCDateTime
@@ -126,6 +127,11 @@ def _score_update_with_audit(remembered: bool) -> Insert:
     return statement
 
 
+@cache
+def _score_write(remembered: bool) -> DirectStatement:
+    return DirectStatement(_score_update_with_audit(remembered))
+
+
 def _level_update() -> Update:
     return _versioned_update(SkillAssessment.__tablename__, level_id="new_level_id",
                              note="new_note", assessed_by_id="new_by", assessed_at="new_at")
@@ -165,12 +171,12 @@ def write_score(
             if idempotency_key is not None:
                 params |= {"idempotency_key": idempotency_key, "idempotency_user": user_id,
                            "idempotency_body": answer, "idempotency_at": params["new_at"]}
-            result = db.session.execute(_score_update_with_audit(idempotency_key is not None), {
+            result = _score_write(idempotency_key is not None).execute(db.session.connection(), {
                 **params, "audit_actor": user_id, "audit_at": params["new_at"],
                 "audit_entity_id": str(score_id), "audit_field": audit_values["field"],
                 "audit_old": audit_values["old"], "audit_new": audit_values["new"],
                 "audit_course": course_id})
-            if len(result.all()) != 1:  # one audit row per updated row: none on a conflict
+            if len(result.rows) != 1:  # one audit row per updated row: none on a conflict
                 db.session.rollback()
                 return CONFLICT
             return Written(Outcome.SAVED, score_id, version, answer)

@@ -13,6 +13,7 @@ import re
 import pytest
 from sqlalchemy import event, func, select
 
+from teacherapp import direct_sql
 from teacherapp.extensions import db
 from teacherapp.models import AuditEvent, IdempotentSave, Score
 from tests.offline.helpers import exam_course
@@ -34,9 +35,14 @@ def statements(app):
         autocommit = bool(getattr(conn.connection.dbapi_connection, "autocommit", False))
         seen.append((statement, autocommit))
 
+    def record_direct(statement, parameters, dbapi_connection):
+        seen.append((statement, bool(getattr(dbapi_connection, "autocommit", False))))
+
     event.listen(engine, "before_cursor_execute", record)
+    direct_sql.statement_listeners.append(record_direct)
     yield seen
     event.remove(engine, "before_cursor_execute", record)
+    direct_sql.statement_listeners.remove(record_direct)
 
 
 def test_an_update_with_its_key_is_two_statements(auth, make, statements):
