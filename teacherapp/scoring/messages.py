@@ -78,11 +78,13 @@ def plain_score(value: Decimal | None) -> str:
 
 def register_template_helpers(blueprint) -> None:
     from teacherapp.htmx import is_htmx_request
+    from teacherapp.scoring.cell_view import first_sitting_text, score_cell_view
     from teacherapp.scoring.logic import scaled_exactly
 
     for name, value in {
         "display_mark": display_mark, "plain_score": plain_score, "scaled_exactly": scaled_exactly,
         "result_text": RESULT_TEXT, "result_badge": RESULT_BADGE, "block_badge": BLOCK_BADGE,
-        "block_text": BLOCK_TEXT, "is_htmx": is_htmx_request,
+        "block_text": BLOCK_TEXT, "is_htmx": is_htmx_request, "score_cell_view": score_cell_view,
+        "first_sitting_text": first_sitting_text,
     }.items():
         blueprint.add_app_template_global(value, name)
