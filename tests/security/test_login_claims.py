@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from teacherapp.auth import claims
 from teacherapp.extensions import db
@@ -188,7 +188,7 @@ def test_the_copy_holds_no_password_hash_and_only_teachers_are_kept(app, make):
         claims.remember("s", secretary)
         copies = app.extensions["teacherapp.login_claims"]
         assert "s" not in copies
-        assert "password_hash" not in copies["t"]
+        assert "password_hash" not in copies["t"].values
 
 
 def test_the_copies_are_bounded(app, make):
@@ -211,3 +211,26 @@ def test_another_teachers_course_is_not_reachable_through_a_copy(auth, make):
     before = _nothing_more_written()
     assert _save(auth.client, token, _score_url(other), "12", 0).status_code == 404
     assert _nothing_more_written() == before
+
+
+def test_one_detached_copy_serves_every_save_unless_something_touched_it(app, make):
+    teacher = make.teacher()
+    db.session.commit()
+    token = f"{teacher.id}:{teacher.session_version}"
+    url = "/courses/1/pupils/1/subjects/1/sittings/1"
+    with app.test_request_context("/"):
+        claims.remember(token, teacher)
+    users = []
+    for _ in range(2):
+        with app.test_request_context(url, method="POST"):
+            from flask import session
+            session["_user_id"] = token
+            users.append(claims.claimed_user(token))
+    assert users[0] is users[1]
+    users[1].full_name = "changed by mistake"
+    with app.test_request_context(url, method="POST"):
+        from flask import session
+        session["_user_id"] = token
+        fresh = claims.claimed_user(token)
+    assert fresh is not users[1] and fresh.full_name == teacher.full_name
+    assert inspect(fresh).detached
