@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import uuid
 from pathlib import Path
 
@@ -50,9 +51,13 @@ def _group(name: str, cmdline: str) -> str:
         return "gunicorn (app)"
     if name.startswith("postgres") or cmdline.startswith("postgres"):
         return "postgresql"
-    if name == "wrk":
-        return "wrk (load)"
     return "other"
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children: wrk has exited by the second reading."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _system_cpu() -> tuple[float, float]:
@@ -64,7 +69,7 @@ def _system_cpu() -> tuple[float, float]:
 
 
 def _measure(url: str, script: str, args: list[str], clients: int, seconds: int) -> dict:
-    before, sys_before = _process_times(), _system_cpu()
+    before, sys_before, children_before = _process_times(), _system_cpu(), _children_cpu()
     measured_load = load.run(url, script, args, clients, seconds)
     after, sys_after = _process_times(), _system_cpu()
     groups: dict[str, float] = {}
@@ -73,6 +78,7 @@ def _measure(url: str, script: str, args: list[str], clients: int, seconds: int)
         if spent > 0:
             key = _group(name, cmdline)
             groups[key] = groups.get(key, 0.0) + spent
+    groups["wrk (load)"] = _children_cpu() - children_before
     busy = sys_after[0] - sys_before[0]
     total = sys_after[1] - sys_before[1]
     groups["kernel and unattributed"] = max(0.0, busy - sum(groups.values()))

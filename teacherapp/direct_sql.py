@@ -90,7 +90,6 @@ class DirectStatement:
         try:
             cursor.execute(compiled.sql, parameters)
             rows = cursor.fetchall() if cursor.description is not None else []
-            rowcount = cursor.rowcount
             if rows and compiled.result_types:
                 rows = _processed(rows, _result_processors(compiled, cursor, dialect))
         except dialect.loaded_dbapi.Error as error:
@@ -98,7 +97,7 @@ class DirectStatement:
                                       dialect.loaded_dbapi.Error) from error
         finally:
             cursor.close()
-        return DirectResult(rows, rowcount)
+        return DirectResult(rows)
 
 
 def _result_processors(compiled: _Compiled, cursor: Any, dialect: Dialect) -> list[Processor]:
@@ -119,8 +118,7 @@ def _processed(rows: list[Sequence[Any]], processors: list[Processor]) -> list[t
 
 @dataclass
 class DirectResult:
-    rows: list[tuple]
-    rowcount: int
+    rows: list[tuple]  # a write's RETURNING rows; none without RETURNING
 
     def first(self) -> tuple | None:
         return self.rows[0] if self.rows else None

@@ -51,6 +51,7 @@ def _words_now() -> SimpleNamespace:
 
 @cache
 def _words_for(language: str) -> SimpleNamespace:
+    """`language` is the cache key: the words are translated with the request's catalogue."""
     return _words_now()
 
 

@@ -82,6 +82,7 @@ def _score_cell_statement(teachers_only: bool) -> DirectStatement:
     return DirectStatement(_score_cell_query(teachers_only))
 
 
+@cache
 def _score_cell_query(teachers_only: bool) -> Select:
     """The cell's SELECT, parameters :course_id, :enrolment_id, :subject_id, :sitting (:user_id)."""
     current = aliased(Score)
@@ -183,6 +184,7 @@ def _level_cell_statement(teachers_only: bool) -> DirectStatement:
     return DirectStatement(_level_cell_query(teachers_only))
 
 
+@cache
 def _level_cell_query(teachers_only: bool) -> Select:
     """One row per level; parameters :course_id, :enrolment_id, :criterion_id, :context (:user_id)."""
     stmt = (

@@ -118,12 +118,14 @@ def test_a_login_ended_elsewhere_stops_the_next_level_save(auth, make):
 def test_a_plain_form_save_after_logout_elsewhere_goes_to_the_login_page(auth, make):
     ec = exam_course(make, pupils=1)
     token = _ready_to_save(auth, ec)
+    before = _nothing_more_written()
     db.session.get(User, ec.teacher.id).session_version += 1
     db.session.commit()
     response = auth.client.post(_score_url(ec), data={
         "layout": "exam", "value": "12", "version": "1", "csrf_token": token})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
+    assert _nothing_more_written() == before
 
 
 def test_a_teacher_who_is_no_longer_one_gets_403_and_nothing_is_written(auth, make):
