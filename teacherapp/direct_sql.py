@@ -69,6 +69,14 @@ class DirectStatement:
             self._by_dialect[dialect.name] = compiled
         return compiled
 
+    def prepare(self, dialect: Dialect) -> None:
+        """Compile for `dialect` now: a process warming up before gunicorn forks its workers."""
+        self._compiled_for(dialect)
+
+    @property
+    def prepared_dialects(self) -> frozenset[str]:
+        return frozenset(self._by_dialect)
+
     def _parameters(self, compiled: _Compiled, values: Mapping[str, Any]) -> Any:
         constructed = compiled.compiled.construct_params(values)
         for name, process in compiled.bind_processors.items():

@@ -77,6 +77,12 @@ class ScoreCellContext:
     exemption_kind: str | None
 
 
+def direct_statements() -> list[DirectStatement]:
+    """The cell SELECTs, for a process to compile before it forks (teacherapp.ops.warm)."""
+    return [statement(teachers_only) for statement in (_score_cell_statement, _level_cell_statement)
+            for teachers_only in (True, False)]
+
+
 @cache
 def _score_cell_statement(teachers_only: bool) -> DirectStatement:
     return DirectStatement(_score_cell_query(teachers_only))

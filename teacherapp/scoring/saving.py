@@ -132,6 +132,12 @@ def _score_write(remembered: bool) -> DirectStatement:
     return DirectStatement(_score_update_with_audit(remembered))
 
 
+def direct_statements(dialect_name: str) -> list[DirectStatement]:
+    """The save's one-statement writes on `dialect_name`, to compile before the fork."""
+    return [_score_write(remembered) for remembered in (True, False)] \
+        if dialect_name == "postgresql" else []
+
+
 def _level_update() -> Update:
     return _versioned_update(SkillAssessment.__tablename__, level_id="new_level_id",
                              note="new_note", assessed_by_id="new_by", assessed_at="new_at")

@@ -44,3 +44,31 @@ def test_templates_translate_in_the_request_language_and_follow_a_switch():
             assert render_template_string("{{ _('Save') }}") == "Save"
         finally:
             flask_babel.get_babel().locale_selector = select_locale
+
+
+def test_warm_readies_the_database_side_once_and_keeps_no_connection(database_url, data_app):
+    """A worker's first save must not configure mappers or compile its statements (100 ms)."""
+    from sqlalchemy import inspect
+
+    from teacherapp.extensions import db
+    from teacherapp.models import User
+    from teacherapp.scoring import cells, saving
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x"})
+    warm(app)
+    assert inspect(User).configured
+    with app.app_context():
+        dialect = db.engine.dialect
+        statements = cells.direct_statements() + saving.direct_statements(dialect.name)
+        assert statements and all(dialect.name in s.prepared_dialects for s in statements)
+        # Closed before the fork: the workers must never share the master's connection.
+        assert db.engine.pool.checkedin() == 0 and db.engine.pool.checkedout() == 0
+        assert db.engine.dialect.server_version_info  # learnt once, inherited by the workers
+
+
+def test_warm_starts_the_server_even_when_the_database_is_down(caplog):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql://nobody@127.0.0.1:1/none",
+                      "SECRET_KEY": "x"})
+    with caplog.at_level("WARNING", logger="teacherapp.ops.warm"):
+        warm(app)  # no exception: gunicorn's master goes on and the health check reports it
+    assert "database not warmed" in caplog.text
