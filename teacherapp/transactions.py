@@ -112,6 +112,8 @@ def end_clean_read(exc: BaseException | None = None) -> None:
 
     if exc is not None or not has_request_context() or request.method not in _SAFE_METHODS:
         return
+    if not db.session.registry.has():  # the request never used the database (the floor)
+        return
     session = db.session()
     if not session.in_transaction() or session.new or session.dirty or session.deleted:
         return

@@ -123,3 +123,33 @@ def test_throttled_attempts_are_logged(limited_client, make, caplog):
     events = [json.loads(r.getMessage())["event"] for r in caplog.records
               if r.name == "teacherapp.security"]
     assert events[-1] == "login_throttled"
+
+
+
+@pytest.mark.parametrize("configured, kept", [({}, False), ({"RATELIMIT_DEFAULT": "100/minute"}, True),
+                                              ({"RATELIMIT_APPLICATION": "1000/minute"}, True)])
+def test_the_limiter_checks_every_request_only_when_a_default_limit_needs_it(configured, kept):
+    """Set on a bare app: a default limit set on the shared limiter would reach other tests."""
+    from flask import Flask
+
+    from teacherapp.security import _limits_only_where_declared
+
+    app = Flask("bare")
+    app.config.update(configured)
+    app.before_request(limiter._check_request_limit)
+    _limits_only_where_declared(app)
+    assert (limiter._check_request_limit in app.before_request_funcs[None]) is kept
+
+
+def test_without_default_limits_other_routes_are_never_counted(database_url):
+    app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
+                   LOGIN_LIMIT_ADDRESS="2 per minute")
+    limiter.reset()
+    client = app.test_client()
+    try:
+        assert {client.get("/login").status_code for _ in range(5)} == {200}  # limits POSTs only
+        assert {client.get("/healthz/live").status_code for _ in range(5)} == {200}
+        statuses = [_attempt(client, "nobody@example.org").status_code for _ in range(3)]
+        assert statuses[-1] == 429  # the login's own limit still holds
+    finally:
+        limiter.reset()
