@@ -60,8 +60,10 @@ def _init_extensions(app: Flask) -> None:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
+    from teacherapp.auth.cookie_session import RememberingCookieSessionInterface
     from teacherapp.auth.session import init_login_manager
 
+    app.session_interface = RememberingCookieSessionInterface()
     init_login_manager(login_manager)
 
     from teacherapp import ops

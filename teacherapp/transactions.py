@@ -19,8 +19,8 @@ the reads only costs two round trips (psycopg sends BEGIN and COMMIT on their ow
 write then either runs in a transaction (`start_writing()`: the next statement sends BEGIN,
 the commit sends COMMIT) or, when it is one statement, atomic by itself, on its own
 (`start_writing(single_statement=True)`: a score's UPDATE with its audit row and its
-idempotency record, one WITH statement). A saved score then costs three round trips instead
-of seven: the user, the cell, the write.
+idempotency record, one WITH statement). A saved score then costs two round trips instead
+of seven: the cell (whose SELECT also checks the login, teacherapp.auth.claims) and the write.
 """
 
 from __future__ import annotations
