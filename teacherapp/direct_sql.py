@@ -97,7 +97,7 @@ class DirectStatement:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(compiled.sql, parameters)
-            rows = cursor.fetchall() if cursor.description is not None else []
+            rows = cursor.fetchall() if _returns_rows(cursor) else []
             if rows and compiled.result_types:
                 rows = _processed(rows, _result_processors(compiled, cursor, dialect))
         except dialect.loaded_dbapi.Error as error:
@@ -106,6 +106,18 @@ class DirectStatement:
         finally:
             cursor.close()
         return DirectResult(rows)
+
+
+def _returns_rows(cursor: Any) -> bool:
+    """Whether the statement gave rows to fetch (a SELECT, a RETURNING).
+
+    psycopg's `cursor.description` builds a Column object per column at every call (19 for a
+    score cell); its documented `pgresult` tells the same from the number of fields.
+    """
+    if not hasattr(cursor, "pgresult"):  # sqlite3: description is a plain attribute
+        return cursor.description is not None
+    result = cursor.pgresult
+    return result is not None and result.nfields > 0
 
 
 def _result_processors(compiled: _Compiled, cursor: Any, dialect: Dialect) -> list[Processor]:

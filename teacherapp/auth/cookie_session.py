@@ -12,7 +12,6 @@ its signature and what is accepted are Flask's own.
 
 from __future__ import annotations
 
-import copy
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -57,7 +56,7 @@ class RememberingCookieSessionInterface(SecureCookieSessionInterface):
             return super().open_session(app, request)
         known = state.verified.get(value)
         if known is not None and time.time() <= known.valid_until:
-            return self.session_class(copy.deepcopy(known.data))  # a request may change its own
+            return self.session_class(_copied(known.data))  # a request may change its own
         max_age = int(app.permanent_session_lifetime.total_seconds())
         try:
             data, signed_at = state.serializer.loads(value, max_age=max_age, return_timestamp=True)
@@ -65,5 +64,18 @@ class RememberingCookieSessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         if len(state.verified) >= _LIMIT:
             state.verified.clear()
-        state.verified[value] = _Verified(copy.deepcopy(data), signed_at.timestamp() + max_age)
+        state.verified[value] = _Verified(_copied(data), signed_at.timestamp() + max_age)
         return self.session_class(data)
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of what a session cookie can hold (Flask's tagged JSON), without deepcopy's
+    bookkeeping: dicts, lists, tuples; strings, numbers, bytes, datetimes and the like are
+    immutable and shared."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_copied(item) for item in value)
+    return value
