@@ -31,6 +31,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
+    from teacherapp.extensions import limiter
+    from teacherapp.security import drop_idle_limiter_check
+
+    drop_idle_limiter_check(app, limiter)  # last: every declared limit is known by now
+
     from teacherapp import cli
 
     cli.init_app(app)

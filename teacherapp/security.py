@@ -75,18 +75,18 @@ def refuse_nul_characters() -> None:
         abort(400)
 
 
-def _limits_only_where_declared(app: Flask) -> None:
+def drop_idle_limiter_check(app: Flask, limiter: Any) -> None:
     """Drop Flask-Limiter's check before every request when there is nothing for it to check.
 
-    That check applies default, application and meta limits; we set none (each limited view,
-    the login, declares its own, and its decorator checks them). It still resolved the
+    That check applies default, application, meta and blueprint limits; we set none (the
+    login declares its own limits, and its decorator checks them). It still resolved the
     endpoint's limits and exemption scopes on every request: about 5 % of a save's CPU.
-    Should any such limit be configured, the check stays.
+    Called once the blueprints are registered, so that any limit declared in code or
+    configuration is known; if there is one, the check stays.
     """
-    from teacherapp.extensions import limiter
-
-    if any(app.config.get(key) for key in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION",
-                                           "RATELIMIT_META")):
+    manager = limiter.limit_manager
+    if (manager.default_limits or manager.application_limits or manager._blueprint_limits
+            or limiter._meta_limits):
         return
     hooks = app.before_request_funcs.get(None, [])
     hooks[:] = [hook for hook in hooks if hook != limiter._check_request_limit]
@@ -96,7 +96,6 @@ def init_app(app: Flask) -> None:
     from teacherapp.extensions import limiter
 
     limiter.init_app(app)
-    _limits_only_where_declared(app)
     app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)
     if app.config["TEACHERAPP_ENV"] == "production":

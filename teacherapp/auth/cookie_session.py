@@ -39,7 +39,8 @@ class _State:
 
 class RememberingCookieSessionInterface(SecureCookieSessionInterface):
     def _state(self, app: Flask) -> _State:
-        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()), self.salt)
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()), self.salt,
+               app.permanent_session_lifetime)  # a shorter lifetime forgets them as well
         state = app.extensions.get(_EXTENSION)
         if state is None or state.key != key:  # a new secret forgets every verified cookie
             state = _State(key, super().get_signing_serializer(app), {})

@@ -68,3 +68,14 @@ def test_a_new_secret_key_forgets_every_remembered_cookie(database_url):
     app.config["SECRET_KEY_FALLBACKS"] = ["test-secret-before"]
     app.secret_key = "rotated-again"
     assert dict(_open(app, _signed(app, {"a": 1}))) == {"a": 1}
+
+
+def test_a_shorter_session_lifetime_forgets_every_remembered_cookie(database_url, monkeypatch):
+    app = make_app(database_url, PERMANENT_SESSION_LIFETIME=timedelta(hours=12))
+    cookie = _signed(app, {"_user_id": "7:1"})
+    assert dict(_open(app, cookie)) == {"_user_id": "7:1"}
+    later = time.time() + 2 * 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert dict(_open(app, cookie)) == {"_user_id": "7:1"}  # two hours old, lifetime twelve
+    app.permanent_session_lifetime = timedelta(hours=1)
+    assert dict(_open(app, cookie)) == {}

@@ -126,24 +126,44 @@ def test_throttled_attempts_are_logged(limited_client, make, caplog):
 
 
 
-@pytest.mark.parametrize("configured, kept", [({}, False), ({"RATELIMIT_DEFAULT": "100/minute"}, True),
-                                              ({"RATELIMIT_APPLICATION": "1000/minute"}, True)])
-def test_the_limiter_checks_every_request_only_when_a_default_limit_needs_it(configured, kept):
-    """Set on a bare app: a default limit set on the shared limiter would reach other tests."""
-    from flask import Flask
+def _own_limiter_app(**limiter_options):
+    """A bare app with a limiter of its own: limits set on the shared one would reach other tests."""
+    from flask import Blueprint, Flask
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
 
-    from teacherapp.security import _limits_only_where_declared
+    from teacherapp.security import drop_idle_limiter_check
 
+    blueprint_limit = limiter_options.pop("blueprint_limit", None)
     app = Flask("bare")
-    app.config.update(configured)
-    app.before_request(limiter._check_request_limit)
-    _limits_only_where_declared(app)
-    assert (limiter._check_request_limit in app.before_request_funcs[None]) is kept
+    app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+    own = Limiter(key_func=get_remote_address, app=app, **limiter_options)
+    bp = Blueprint("pages", __name__)
+    bp.add_url_rule("/page", "page", lambda: "ok")
+    if blueprint_limit:
+        own.limit(blueprint_limit)(bp)
+    app.register_blueprint(bp)
+    drop_idle_limiter_check(app, own)
+    client = app.test_client()
+    return own, app, [client.get("/page").status_code for _ in range(3)]
+
+
+@pytest.mark.parametrize("options, statuses", [
+    ({}, [200, 200, 200]),
+    ({"default_limits": ["2 per minute"]}, [200, 200, 429]),
+    ({"application_limits": ["2 per minute"]}, [200, 200, 429]),
+    ({"blueprint_limit": "2 per minute"}, [200, 200, 429]),
+])
+def test_the_per_request_limiter_check_goes_only_when_no_limit_needs_it(options, statuses):
+    own, app, seen = _own_limiter_app(**options)
+    assert seen == statuses
+    assert (own._check_request_limit in app.before_request_funcs[None]) is bool(options)
 
 
 def test_without_default_limits_other_routes_are_never_counted(database_url):
     app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://",
                    LOGIN_LIMIT_ADDRESS="2 per minute")
+    assert limiter._check_request_limit not in app.before_request_funcs[None]  # nothing to check
     limiter.reset()
     client = app.test_client()
     try:
