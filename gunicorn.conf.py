@@ -34,8 +34,9 @@ max_requests_jitter = max_requests // 10
 # Heartbeat files in memory, not on a possibly slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
-# SQLite: the master copies the write-ahead log back every second, so a save never does
-# (teacherapp/ops/sqlite_checkpoint.py); the requests only would past 10,000 log pages.
+# SQLite: a process the master starts copies the write-ahead log back twice a second and lets
+# it start afresh, so a save never does (teacherapp/ops/sqlite_checkpoint.py); the requests
+# only would past 10,000 log pages.
 _background_checkpoint = _sqlite and os.environ.get("SQLITE_BACKGROUND_CHECKPOINT", "1") == "1"
 if _background_checkpoint:
     os.environ.setdefault("SQLITE_WAL_AUTOCHECKPOINT", "10000")

@@ -87,7 +87,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # Under gunicorn the master checkpoints every second (teacherapp.ops.sqlite_checkpoint).
+    # Under gunicorn a process of the master's checkpoints (teacherapp.ops.sqlite_checkpoint).
     autocheckpoint = os.environ.get("SQLITE_WAL_AUTOCHECKPOINT", "")
     if autocheckpoint.isdigit():
         cursor.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint)}")

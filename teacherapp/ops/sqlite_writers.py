@@ -21,6 +21,8 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -34,11 +36,30 @@ _local = threading.local()
 _installed = False
 
 
-def _lock_path(conn: Any) -> str | None:
-    database = conn.engine.url.database
+def lock_path_for(database: str | None) -> str | None:
+    """The writers' lock file of a SQLite database file (None: in memory, or a URI)."""
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return os.path.abspath(database) + ".writers"
+
+
+def _lock_path(conn: Any) -> str | None:
+    return lock_path_for(conn.engine.url.database)
+
+
+@contextmanager
+def writers_turn(path: str) -> Iterator[None]:
+    """Hold the writers' turn of the lock file `path` for a block (another process's writer).
+
+    The requests take it through the listeners below; the checkpointer (its own process) uses
+    this while it completes a checkpoint.
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the file releases the lock
 
 
 def acquire(path: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -10,10 +11,13 @@ from teacherapp import create_app
 from teacherapp.extensions import db
 from teacherapp.ops.sqlite_checkpoint import (
     Checkpointer,
+    _connect,
     checkpoint_once,
+    checkpoint_round,
     database_path,
     start_in_background,
 )
+from teacherapp.ops.sqlite_writers import writers_turn
 
 
 def test_only_a_sqlite_file_has_a_path():
@@ -109,3 +113,101 @@ def test_the_thread_waits_for_a_database_created_after_it_started(tmp_path):
     finally:
         checkpointer.stop()
         checkpointer.join(5)
+
+
+def _log_pages(connection: sqlite3.Connection) -> int:
+    """Pages in the log now (a PASSIVE checkpoint reports them; it changes nothing else)."""
+    return connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+
+
+def test_a_round_lets_the_next_writer_start_the_log_afresh(tmp_path):
+    path = tmp_path / "app.sqlite"
+    writer = _wal_database(path, 50)  # 50 rows, all still in the log
+    lock = str(path) + ".writers"
+    checkpointer = _connect(path, timeout=0.01)
+    busy, log_pages, copied = checkpoint_round(checkpointer, path, lock)
+    assert busy == 0 and copied == log_pages > 50
+    # A page read while the next save writes (it began after the round, so it reads the
+    # database file, not the log) does not keep the writer from starting the log afresh.
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM t").fetchone() == (50,)
+    writer.execute("INSERT INTO t VALUES ('after the round')")
+    reader.execute("COMMIT")
+    assert _log_pages(writer) < 5  # written from the start of the log, not after its end
+    assert writer.execute("SELECT count(*) FROM t").fetchone() == (51,)
+    for connection in (checkpointer, reader, writer):
+        connection.close()
+
+
+def test_without_the_round_the_log_only_grows(tmp_path):
+    """The behaviour the round exists for: a complete PASSIVE checkpoint alone is not enough."""
+    path = tmp_path / "app.sqlite"
+    writer = _wal_database(path, 50)
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM t").fetchone()  # holds the log while the writer starts
+    writer.execute("BEGIN IMMEDIATE")
+    checkpointer = _connect(path)
+    busy, log_pages, copied = checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    writer.execute("INSERT INTO t VALUES ('x')")
+    writer.execute("COMMIT")
+    reader.execute("COMMIT")
+    assert _log_pages(writer) > log_pages
+    for connection in (checkpointer, reader, writer):
+        connection.close()
+
+
+def test_the_round_completes_in_the_writers_turn(tmp_path):
+    path = tmp_path / "app.sqlite"
+    writer = _wal_database(path, 50)
+    lock = str(path) + ".writers"
+    finished = threading.Event()
+
+    def run_round() -> None:
+        connection = _connect(path, check_same_thread=False, timeout=0.01)
+        checkpoint_round(connection, path, lock)
+        connection.close()
+        finished.set()
+
+    with writers_turn(lock):  # a save holds the turn
+        thread = threading.Thread(target=run_round)
+        thread.start()
+        assert not finished.wait(0.3)  # copied back and synced, waiting for the turn
+    assert finished.wait(5)
+    thread.join(5)
+    writer.close()
+
+
+def test_a_long_read_only_delays_the_restart_and_frees_the_turn(tmp_path):
+    path = tmp_path / "app.sqlite"
+    writer = _wal_database(path, 50)
+    lock = str(path) + ".writers"
+    export = sqlite3.connect(path, isolation_level=None)
+    export.execute("BEGIN")
+    export.execute("SELECT count(*) FROM t").fetchone()  # an export reading for seconds
+    writer.execute("INSERT INTO t VALUES ('x')")
+    checkpointer = _connect(path, timeout=0.01)
+    started = time.monotonic()
+    busy, _log, _copied = checkpoint_round(checkpointer, path, lock)
+    assert busy == 1 and time.monotonic() - started < 1
+    with writers_turn(lock):  # released: the next save gets its turn
+        writer.execute("INSERT INTO t VALUES ('y')")
+    export.execute("COMMIT")
+    assert checkpoint_round(checkpointer, path, lock)[0] == 0
+    for connection in (checkpointer, export, writer):
+        connection.close()
+
+
+def test_a_settled_log_costs_the_writers_no_turn(tmp_path):
+    path = tmp_path / "app.sqlite"
+    writer = _wal_database(path, 50)
+    lock = str(path) + ".writers"
+    checkpointer = _connect(path, timeout=0.01)
+    busy, log_pages, copied = checkpoint_round(checkpointer, path, lock)
+    assert busy == 0 and copied == log_pages > 0
+    with writers_turn(lock):  # would block the round if it asked for the turn
+        assert checkpoint_round(checkpointer, path, lock, settled=log_pages) == (0, log_pages,
+                                                                                 log_pages)
+    checkpointer.close()
+    writer.close()
