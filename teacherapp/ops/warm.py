@@ -17,9 +17,8 @@ fork: a connection must never be shared by two processes.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import logging
+from datetime import UTC, datetime
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
