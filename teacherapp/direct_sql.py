@@ -1,7 +1,9 @@
 """The save's statements, compiled once and run straight on the request's DBAPI cursor.
 
 A save runs two statements on PostgreSQL: the cell's SELECT (with the permission and login
-checks) and one WITH statement that writes the score, its audit row and its stored answer.
+checks) and one WITH statement that writes the score, its audit row and its stored answer;
+on SQLite the same SELECT, then the versioned UPDATE and the two INSERTs (audit event, stored
+answer), which every other audited write shares.
 Run through SQLAlchemy's Connection, each paid more CPU for the execution layer around it
 (an execution context, parameter processing, a CursorResult and its metadata) than psycopg
 needed to run it: 250 against 110 microseconds for the cell's SELECT (profiled). On a
@@ -15,7 +17,8 @@ Parameters and result values pass through the column types' own processors (the 
 `bind_processor` and `result_processor` of each type), so a row reads as it would through
 SQLAlchemy; a DBAPI error is raised as SQLAlchemy's (IntegrityError, OperationalError, ...).
 
-Only the save's few statements go this way; everything else stays on the ORM.
+Only the save's few statements (and the audit and stored-answer INSERTs) go this way;
+everything else stays on the ORM.
 """
 
 from __future__ import annotations
@@ -100,12 +103,13 @@ class DirectStatement:
             rows = cursor.fetchall() if _returns_rows(cursor) else []
             if rows and compiled.result_types:
                 rows = _processed(rows, _result_processors(compiled, cursor, dialect))
+            rowcount = cursor.rowcount
         except dialect.loaded_dbapi.Error as error:
             raise DBAPIError.instance(compiled.sql, parameters, error,
                                       dialect.loaded_dbapi.Error) from error
         finally:
             cursor.close()
-        return DirectResult(rows)
+        return DirectResult(rows, rowcount)
 
 
 def _returns_rows(cursor: Any) -> bool:
@@ -139,6 +143,7 @@ def _processed(rows: list[Sequence[Any]], processors: list[Processor]) -> list[t
 @dataclass
 class DirectResult:
     rows: list[tuple]  # a write's RETURNING rows; none without RETURNING
+    rowcount: int = -1  # rows an UPDATE or DELETE matched, as the DBAPI reports them
 
     def first(self) -> tuple | None:
         return self.rows[0] if self.rows else None

@@ -19,6 +19,7 @@ from datetime import timedelta
 from flask import Response, make_response, request
 from sqlalchemy import Insert, Integer, String, Text, bindparam, delete, insert, literal, select
 
+from teacherapp.direct_sql import DirectStatement
 from teacherapp.extensions import db
 from teacherapp.models import IdempotentSave
 from teacherapp.models.types import UTCDateTime, utcnow
@@ -61,12 +62,13 @@ def stored_response(key: str | None, user_id: int) -> Response | None:
 def remember(key: str | None, user_id: int, status_code: int, body: str) -> None:
     """Store the answer under the key; the caller's commit makes it stick with the change.
 
-    One Core INSERT, sent at once: a key stored before raises IntegrityError here (the caller
-    rolls back and replays the stored answer).
+    One Core INSERT, sent at once on the session's connection (teacherapp.direct_sql): a key
+    stored before raises IntegrityError here (the caller rolls back and replays the stored
+    answer).
     """
     if key is None:
         return
-    db.session.execute(_INSERT, {"key": key, "user_id": user_id, "status_code": status_code,
+    INSERT.execute(db.session.connection(), {"key": key, "user_id": user_id, "status_code": status_code,
                                  "response_body": body, "created_at": utcnow()})
 
 
@@ -84,7 +86,9 @@ def remember_with(source) -> Insert:  # noqa: ANN001 (a CTE or table of the call
                bindparam("idempotency_at", type_=UTCDateTime())).select_from(source))
 
 
-_INSERT = IdempotentSave.__table__.insert()
+INSERT = DirectStatement(IdempotentSave.__table__.insert().values(
+    {column: bindparam(column)
+     for column in ("key", "user_id", "status_code", "response_body", "created_at")}))
 
 # How long a stored answer is kept. A phone's offline queue sends its saves again within
 # hours, at most days; a repeat of an older save still changes nothing (its base version is

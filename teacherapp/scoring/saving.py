@@ -98,6 +98,12 @@ def _score_update() -> Update:
 
 
 @cache
+def _score_update_direct() -> DirectStatement:
+    """SQLite: the versioned UPDATE alone (its audit row and answer follow as INSERTs)."""
+    return DirectStatement(_score_update())
+
+
+@cache
 def _score_update_with_audit(remembered: bool) -> Insert:
     """PostgreSQL: the versioned UPDATE, its audit row and its stored answer in one statement.
 
@@ -133,9 +139,11 @@ def _score_write(remembered: bool) -> DirectStatement:
 
 
 def direct_statements(dialect_name: str) -> list[DirectStatement]:
-    """The save's one-statement writes on `dialect_name`, to compile before the fork."""
-    return [_score_write(remembered) for remembered in (True, False)] \
-        if dialect_name == "postgresql" else []
+    """The save's direct writes on `dialect_name`, to compile before the fork."""
+    inserts = [audit.INSERT, idempotency.INSERT]  # every audited write; a save's stored answer
+    if dialect_name == "postgresql":
+        return [_score_write(remembered) for remembered in (True, False)] + inserts
+    return [_score_update_direct(), *inserts]
 
 
 def _level_update() -> Update:
@@ -187,7 +195,7 @@ def write_score(
                 return CONFLICT
             return Written(Outcome.SAVED, score_id, version, answer)
         start_writing()
-        if db.session.execute(_score_update(), params).rowcount != 1:
+        if _score_update_direct().execute(db.session.connection(), params).rowcount != 1:
             db.session.rollback()
             return CONFLICT
         audit.record("update", "score", score_id, **audit_values)
