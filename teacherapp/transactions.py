@@ -89,6 +89,10 @@ def start_writing(single_statement: bool = False) -> None:
         return
     if dialect != "sqlite":
         return
+    from teacherapp.ops.sqlite_writers import begin_writing
+
+    if begin_writing(session.connection()):
+        return
     keep = session.expire_on_commit
     session.expire_on_commit = False  # the loaded user stays usable without a reload
     try:
