@@ -2,9 +2,13 @@
 
     gunicorn -c gunicorn.conf.py "teacherapp:create_app()"
 
-Workers: sync workers, 2 x cores + 1 by default on PostgreSQL (WEB_CONCURRENCY overrides). A
-request spends part of its time waiting for PostgreSQL, so a core can keep about two workers
-busy; the extra one covers a worker busy with a long export. On this 2-core machine that is 5.
+Workers: sync workers, cores + 1 by default on PostgreSQL (WEB_CONCURRENCY overrides). A
+request spends part of its time waiting for PostgreSQL, whose own processes need the same
+cores; the extra worker fills those waits and covers one busy with a long export. Not the
+usual 2 x cores + 1: on this 2-core machine 5 workers, each with its PostgreSQL backend, were
+preempted 5.5 times per save (3 workers: 4.4) and spent more CPU on each (cache misses), and
+3 workers saved more and sooner in 7 interleaved pairs of runs at 20 clients (400 against 344
+saves/s on average, p99 72 against 88 ms; docs/performance.md, sixth round).
 On SQLite, one writer at a time: more processes than cores only queue on the write lock and get
 preempted while holding it (measured on 2 cores, 20 saving clients: 2 workers p99 87 ms and 25%
 of the floor, 5 workers p99 1,160 ms and 16%), so the default there is the number of cores.
@@ -19,7 +23,7 @@ _cores = multiprocessing.cpu_count()
 
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 _sqlite = (os.environ.get("DATABASE_URL") or "sqlite").startswith("sqlite")
-workers = int(os.environ.get("WEB_CONCURRENCY") or (max(2, _cores) if _sqlite else 2 * _cores + 1))
+workers = int(os.environ.get("WEB_CONCURRENCY") or (max(2, _cores) if _sqlite else _cores + 1))
 worker_class = "sync"
 # Behind a reverse proxy that buffers slow clients; a phone on 3G never holds a worker.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))

@@ -18,9 +18,9 @@ def _load(monkeypatch, **env) -> dict:
     return runpy.run_path(str(CONF))
 
 
-def test_workers_are_twice_the_cores_plus_one_on_postgresql(monkeypatch):
+def test_workers_are_the_cores_plus_one_on_postgresql(monkeypatch):
     conf = _load(monkeypatch, DATABASE_URL="postgresql://app@db:5432/teacherapp")
-    assert conf["workers"] == 2 * multiprocessing.cpu_count() + 1
+    assert conf["workers"] == multiprocessing.cpu_count() + 1
 
 
 def test_workers_are_the_cores_on_sqlite_which_takes_one_writer_at_a_time(monkeypatch):
