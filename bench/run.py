@@ -32,7 +32,7 @@ def _ms(x: float) -> str:
 def _server_side(log_path: Path, offset: int) -> dict:
     """The saves' own durations in gunicorn's access log written since `offset`.
 
-    wrk's latency adds the wait in the listen queue (20 clients, 5 workers: 15 requests wait)
+    wrk's latency adds the wait in the listen queue (20 clients, 3 workers on PostgreSQL: 17 requests wait)
     to the time the server spent on the request; the access log has the latter alone, so the
     two together tell queueing from service.
     """
