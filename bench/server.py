@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int | None, log_path: Path):
+def gunicorn(database_url: str, workers: int | None, log_path: Path, config: Path | None = None):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench-secret-key",
            "GUNICORN_BIND": f"127.0.0.1:{port}", "LOG_FORMAT": "json",
@@ -23,7 +23,7 @@ def gunicorn(database_url: str, workers: int | None, log_path: Path):
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py"),
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(config or REPO / "gunicorn.conf.py"),
                                  "teacherapp:create_app()"], cwd=REPO, env=env, stdout=log,
                                 stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
