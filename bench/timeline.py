@@ -28,13 +28,13 @@ HERE = Path(__file__).parent
 
 
 def read_saves(folder: Path) -> list[tuple]:
-    """Every POST the workers recorded: (start, end, cpu, worker, blocks, vcsw, ivcsw, majflt, gc)."""
+    """Every save the workers recorded: (start, end, cpu, worker, blocks, vcsw, ivcsw, majflt, gc)."""
     saves = []
     for path in folder.glob("worker-*.tsv"):
         worker = path.stem.split("-", 1)[1]
         for line in path.read_text().splitlines():
-            start, end, cpu, method, blocks, vcsw, ivcsw, majflt, gc = line.split("\t")
-            if method == "POST":
+            start, end, cpu, is_save, blocks, vcsw, ivcsw, majflt, gc = line.split("\t")
+            if is_save == "1":
                 saves.append((float(start), float(end), float(cpu), worker, int(blocks),
                               int(vcsw), int(ivcsw), int(majflt), float(gc)))
     saves.sort(key=lambda save: save[1])
@@ -58,6 +58,11 @@ def report(saves: list[tuple], most: int = 6) -> None:
     print(f"{len(saves)} saves recorded in the workers")
     print("  time in the worker: " + _percentiles([s[1] - s[0] for s in saves]))
     print("  CPU in the worker:  " + _percentiles([s[2] for s in saves]))
+    first: dict[str, tuple] = {}
+    for save in sorted(saves):
+        first.setdefault(save[3], save)
+    print("  each worker's first save: " + ", ".join(
+        f"{1000 * (s[1] - s[0]):.1f} ms (CPU {1000 * s[2]:.1f})" for s in first.values()))
     print(f"\nthe {most} longest moments without a finished save:")
     for gap, index in quiet_moments(saves, most):
         print(f"  {1000 * gap:.1f} ms, after {saves[index][1] - saves[0][1]:.2f} s:")

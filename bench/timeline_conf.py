@@ -3,7 +3,7 @@
     gunicorn -c bench/timeline_conf.py ...   with TIMELINE_DIR set to a folder
 
 Each worker writes, when it exits, one line per request: start and end (perf_counter), CPU
-seconds, method, then from getrusage: blocks written, voluntary and involuntary context
+seconds, 1 for a score's save (0 for anything else, the login's POST included), then from getrusage: blocks written, voluntary and involuntary context
 switches, major page faults; and the garbage collector's time within the request.
 """
 
@@ -42,7 +42,8 @@ def pre_request(worker, req):  # noqa: ANN001 (gunicorn's hook signature)
 def post_request(worker, req, environ, resp):  # noqa: ANN001 (gunicorn's hook signature)
     started, cpu, before = worker._timeline
     after = resource.getrusage(resource.RUSAGE_SELF)
-    _rows.append((started, time.perf_counter(), time.process_time() - cpu, req.method,
+    saves = req.method == "POST" and "/sittings/" in req.path  # a score's save, not the login
+    _rows.append((started, time.perf_counter(), time.process_time() - cpu, int(saves),
                   after.ru_oublock - before.ru_oublock, after.ru_nvcsw - before.ru_nvcsw,
                   after.ru_nivcsw - before.ru_nivcsw, after.ru_majflt - before.ru_majflt,
                   _gc["seconds"]))
