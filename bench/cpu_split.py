@@ -97,16 +97,25 @@ def _print(label: str, measured: dict) -> None:
     print(f"| all | {total:.2f} | {1000 * total / max(done, 1):.2f} |")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="postgresql")
+def save_load_options(description: str, db: str) -> tuple[argparse.Namespace, str]:
+    """The command line of a save load (database, clients, seconds, workers) and its data set.
+
+    The data set is built afresh: the same rows every run (see bench.build.ensure).
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default=db)
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", PG_DEFAULT))
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=None)
     options = parser.parse_args()
     url = options.postgres_url if options.db == "postgresql" else build.sqlite_url()
-    build.ensure(url, print, fresh=True)  # same rows every run (see bench.build.ensure)
+    build.ensure(url, print, fresh=True)
+    return options, url
+
+
+def main() -> None:
+    options, url = save_load_options(__doc__.splitlines()[0], "postgresql")
     logs = HERE / "results" / f"gunicorn-cpu-{options.db}.log"
     logs.parent.mkdir(exist_ok=True)
     with gunicorn(url, options.workers, logs) as base:

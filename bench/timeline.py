@@ -14,14 +14,13 @@ that never started afresh was found (docs/performance.md, sixth round).
 
 from __future__ import annotations
 
-import argparse
 import os
 import tempfile
 import uuid
 from pathlib import Path
 
-from bench import build, load, measure
-from bench.run import PG_DEFAULT
+from bench import load, measure
+from bench.cpu_split import save_load_options
 from bench.server import gunicorn
 
 HERE = Path(__file__).parent
@@ -75,15 +74,7 @@ def report(saves: list[tuple], most: int = 6) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", PG_DEFAULT))
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--workers", type=int, default=None)
-    options = parser.parse_args()
-    url = options.postgres_url if options.db == "postgresql" else build.sqlite_url()
-    build.ensure(url, print, fresh=True)
+    options, url = save_load_options(__doc__.splitlines()[0], "sqlite")
     logs = HERE / "results" / f"gunicorn-timeline-{options.db}.log"
     logs.parent.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:

@@ -7,6 +7,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from teacherapp import create_app
 from teacherapp.extensions import db
 from teacherapp.ops.sqlite_checkpoint import (
@@ -50,13 +52,14 @@ def test_the_thread_copies_the_log_back_and_stops(tmp_path):
         while path.stat().st_size < 100_000 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert path.stat().st_size >= 100_000  # copied back into the database file
-        busy, log_pages, copied = checkpoint_once(path)
-        assert busy == 0 and copied == log_pages
     finally:
         checkpointer.stop()
         checkpointer.join(5)
-        writer.close()
     assert not checkpointer.is_alive()
+    # Checked once the thread is gone: a round of its own could hold SQLite's checkpoint lock.
+    busy, log_pages, copied = checkpoint_once(path)
+    assert busy == 0 and copied == log_pages
+    writer.close()
     assert sqlite3.connect(path).execute("SELECT count(*) FROM t").fetchone() == (50,)
 
 
@@ -120,13 +123,28 @@ def _log_pages(connection: sqlite3.Connection) -> int:
     return connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
 
 
-def test_a_round_lets_the_next_writer_start_the_log_afresh(tmp_path):
+@pytest.fixture
+def wal(tmp_path):
+    """A database with 50 rows still in its log: (path, its writer, the writers' lock file)."""
     path = tmp_path / "app.sqlite"
-    writer = _wal_database(path, 50)  # 50 rows, all still in the log
-    lock = str(path) + ".writers"
+    writer = _wal_database(path, 50)
+    yield path, writer, str(path) + ".writers"
+    writer.close()
+
+
+@pytest.fixture
+def first_round(wal):
+    """The first round on `wal`, complete: (its checkpointer's connection, the log's pages)."""
+    path, _writer, lock = wal
     checkpointer = _connect(path, timeout=0.01)
     busy, log_pages, copied = checkpoint_round(checkpointer, path, lock)
     assert busy == 0 and copied == log_pages > 50
+    yield checkpointer, log_pages
+    checkpointer.close()
+
+
+def test_a_round_lets_the_next_writer_start_the_log_afresh(wal, first_round):
+    path, writer, _lock = wal
     # A page read while the next save writes (it began after the round, so it reads the
     # database file, not the log) does not keep the writer from starting the log afresh.
     reader = sqlite3.connect(path, isolation_level=None)
@@ -136,14 +154,12 @@ def test_a_round_lets_the_next_writer_start_the_log_afresh(tmp_path):
     reader.execute("COMMIT")
     assert _log_pages(writer) < 5  # written from the start of the log, not after its end
     assert writer.execute("SELECT count(*) FROM t").fetchone() == (51,)
-    for connection in (checkpointer, reader, writer):
-        connection.close()
+    reader.close()
 
 
-def test_without_the_round_the_log_only_grows(tmp_path):
+def test_without_the_round_the_log_only_grows(wal):
     """The behaviour the round exists for: a complete PASSIVE checkpoint alone is not enough."""
-    path = tmp_path / "app.sqlite"
-    writer = _wal_database(path, 50)
+    path, writer, _lock = wal
     reader = sqlite3.connect(path, isolation_level=None)
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM t").fetchone()  # holds the log while the writer starts
@@ -154,14 +170,12 @@ def test_without_the_round_the_log_only_grows(tmp_path):
     writer.execute("COMMIT")
     reader.execute("COMMIT")
     assert _log_pages(writer) > log_pages
-    for connection in (checkpointer, reader, writer):
+    for connection in (checkpointer, reader):
         connection.close()
 
 
-def test_the_round_completes_in_the_writers_turn(tmp_path):
-    path = tmp_path / "app.sqlite"
-    writer = _wal_database(path, 50)
-    lock = str(path) + ".writers"
+def test_the_round_completes_in_the_writers_turn(wal):
+    path, _writer, lock = wal
     finished = threading.Event()
 
     def run_round() -> None:
@@ -176,13 +190,10 @@ def test_the_round_completes_in_the_writers_turn(tmp_path):
         assert not finished.wait(0.3)  # copied back and synced, waiting for the turn
     assert finished.wait(5)
     thread.join(5)
-    writer.close()
 
 
-def test_a_long_read_only_delays_the_restart_and_frees_the_turn(tmp_path):
-    path = tmp_path / "app.sqlite"
-    writer = _wal_database(path, 50)
-    lock = str(path) + ".writers"
+def test_a_long_read_only_delays_the_restart_and_frees_the_turn(wal):
+    path, writer, lock = wal
     export = sqlite3.connect(path, isolation_level=None)
     export.execute("BEGIN")
     export.execute("SELECT count(*) FROM t").fetchone()  # an export reading for seconds
@@ -195,19 +206,13 @@ def test_a_long_read_only_delays_the_restart_and_frees_the_turn(tmp_path):
         writer.execute("INSERT INTO t VALUES ('y')")
     export.execute("COMMIT")
     assert checkpoint_round(checkpointer, path, lock)[0] == 0
-    for connection in (checkpointer, export, writer):
+    for connection in (checkpointer, export):
         connection.close()
 
 
-def test_a_settled_log_costs_the_writers_no_turn(tmp_path):
-    path = tmp_path / "app.sqlite"
-    writer = _wal_database(path, 50)
-    lock = str(path) + ".writers"
-    checkpointer = _connect(path, timeout=0.01)
-    busy, log_pages, copied = checkpoint_round(checkpointer, path, lock)
-    assert busy == 0 and copied == log_pages > 0
+def test_a_settled_log_costs_the_writers_no_turn(wal, first_round):
+    path, _writer, lock = wal
+    checkpointer, log_pages = first_round
     with writers_turn(lock):  # would block the round if it asked for the turn
         assert checkpoint_round(checkpointer, path, lock, settled=log_pages) == (0, log_pages,
                                                                                  log_pages)
-    checkpointer.close()
-    writer.close()
