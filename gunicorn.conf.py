@@ -7,8 +7,8 @@ request spends part of its time waiting for PostgreSQL, whose own processes need
 cores; the extra worker fills those waits and covers one busy with a long export. Not the
 usual 2 x cores + 1: on this 2-core machine 5 workers, each with its PostgreSQL backend, were
 preempted 5.5 times per save (3 workers: 4.4) and spent more CPU on each (cache misses), and
-3 workers saved more and sooner in 7 interleaved pairs of runs at 20 clients (400 against 344
-saves/s on average, p99 72 against 88 ms; docs/performance.md, sixth round).
+3 workers saved more and sooner in 7 interleaved pairs of runs at 20 clients (375 against 323
+saves/s on average, p99 77 against 98 ms; docs/performance.md, sixth round).
 On SQLite, one writer at a time: more processes than cores only queue on the write lock and get
 preempted while holding it (measured on 2 cores, 20 saving clients: 2 workers p99 87 ms and 25%
 of the floor, 5 workers p99 1,160 ms and 16%), so the default there is the number of cores.
