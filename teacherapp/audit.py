@@ -12,17 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_login import current_user
-from sqlalchemy import bindparam
 
-from teacherapp.direct_sql import DirectStatement
+from teacherapp.direct_sql import insert_into
 from teacherapp.extensions import db
 from teacherapp.models import AuditEvent
 from teacherapp.models.types import utcnow
 
-_COLUMNS = ("actor_id", "at", "action", "entity", "entity_id", "field", "old_value",
-            "new_value", "course_id")
-INSERT = DirectStatement(AuditEvent.__table__.insert().values(
-    {column: bindparam(column) for column in _COLUMNS}))
+INSERT = insert_into(AuditEvent.__table__, "actor_id", "at", "action", "entity", "entity_id",
+                     "field", "old_value", "new_value", "course_id")
 
 
 def _text(value: Any) -> str | None:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import Table, bindparam
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
@@ -110,6 +111,14 @@ class DirectStatement:
         finally:
             cursor.close()
         return DirectResult(rows, rowcount)
+
+
+def insert_into(table: Table, *columns: str) -> DirectStatement:
+    """INSERT INTO `table` (`columns`), each bound to the parameter of its own name.
+
+    Compiled once, so every INSERT names its columns (an id left out is the database's).
+    """
+    return DirectStatement(table.insert().values({column: bindparam(column) for column in columns}))
 
 
 def _returns_rows(cursor: Any) -> bool:

@@ -68,9 +68,11 @@ def reads_in_autocommit() -> bool:
 
 
 def start_writing(single_statement: bool = False) -> None:
-    """End the request's reading transaction (SQLite); what runs next may write.
+    """What runs next may write.
 
-    PostgreSQL: the reads ran in autocommit; the next statement begins a transaction, unless
+    SQLite: the write transaction begins now, in the writers' turn, on the connection the
+    reads used (they opened no transaction of their own); if one is open, it ends first and
+    the next statement begins the write transaction. PostgreSQL: the reads ran in autocommit; the next statement begins a transaction, unless
     `single_statement` says the write is one statement, atomic on its own, and the caller
     sends nothing else before it commits.
     """

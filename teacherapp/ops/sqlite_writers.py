@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
 
+from teacherapp import direct_sql
 from teacherapp.transactions import is_write_transaction
 
 _local = threading.local()
@@ -107,8 +108,6 @@ def begin_writing(conn: Any) -> bool:
     if path is not None:
         acquire(path)
     dbapi_connection.isolation_level = None  # we begin; pysqlite stays out of it
-    from teacherapp import direct_sql
-
     for listener in direct_sql.statement_listeners:
         listener("BEGIN IMMEDIATE", (), dbapi_connection)
     dbapi_connection.execute("BEGIN IMMEDIATE")

@@ -19,7 +19,7 @@ from datetime import timedelta
 from flask import Response, make_response, request
 from sqlalchemy import Insert, Integer, String, Text, bindparam, delete, insert, literal, select
 
-from teacherapp.direct_sql import DirectStatement
+from teacherapp.direct_sql import insert_into
 from teacherapp.extensions import db
 from teacherapp.models import IdempotentSave
 from teacherapp.models.types import UTCDateTime, utcnow
@@ -68,8 +68,9 @@ def remember(key: str | None, user_id: int, status_code: int, body: str) -> None
     """
     if key is None:
         return
-    INSERT.execute(db.session.connection(), {"key": key, "user_id": user_id, "status_code": status_code,
-                                 "response_body": body, "created_at": utcnow()})
+    INSERT.execute(db.session.connection(), {
+        "key": key, "user_id": user_id, "status_code": status_code, "response_body": body,
+        "created_at": utcnow()})
 
 
 def remember_with(source) -> Insert:  # noqa: ANN001 (a CTE or table of the caller's statement)
@@ -86,9 +87,8 @@ def remember_with(source) -> Insert:  # noqa: ANN001 (a CTE or table of the call
                bindparam("idempotency_at", type_=UTCDateTime())).select_from(source))
 
 
-INSERT = DirectStatement(IdempotentSave.__table__.insert().values(
-    {column: bindparam(column)
-     for column in ("key", "user_id", "status_code", "response_body", "created_at")}))
+INSERT = insert_into(IdempotentSave.__table__, "key", "user_id", "status_code", "response_body",
+                     "created_at")
 
 # How long a stored answer is kept. A phone's offline queue sends its saves again within
 # hours, at most days; a repeat of an older save still changes nothing (its base version is
