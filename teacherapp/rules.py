@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -254,22 +254,22 @@ class MissingCell:
     subject_id: int
 
 
-def missing_cells(
+def required_cells(
     sitting: int,
     enrolment_ids: Iterable[int],
     subjects: Iterable[SubjectRule],
     marks: Mapping[tuple[int, int, int], Mark],
     exemptions: Iterable[tuple[int, int]],
-) -> list[MissingCell]:
-    """Which (pupil, subject) cells still need a mark before this sitting can be submitted.
+) -> Iterator[tuple[int, int, bool]]:
+    """Every (pupil, subject) cell that needs a mark in this sitting, and whether it has one:
+    (enrolment_id, subject_id, has_mark).
 
     `marks` is keyed by (enrolment_id, subject_id, sitting); `enrolment_ids` holds only the
     enrolments that can be scored (paid, admitted). Exempt cells never need a mark. In the
     second sitting only the subjects not passed in the first need one. An absence is a mark.
     """
-    exempt = set(exemptions)
+    exempt = exemptions if isinstance(exemptions, (set, frozenset)) else set(exemptions)
     subject_list = list(subjects)
-    missing: list[MissingCell] = []
     for enrolment_id in enrolment_ids:
         for subject in subject_list:
             if (enrolment_id, subject.subject_id) in exempt:
@@ -279,9 +279,21 @@ def missing_cells(
                 if not may_take_second_sitting(sitting_result(first, subject.pass_mark)):
                     continue
             mark = marks.get((enrolment_id, subject.subject_id, sitting))
-            if mark is None or mark.is_empty:
-                missing.append(MissingCell(enrolment_id, subject.subject_id))
-    return missing
+            yield enrolment_id, subject.subject_id, mark is not None and not mark.is_empty
+
+
+def missing_cells(
+    sitting: int,
+    enrolment_ids: Iterable[int],
+    subjects: Iterable[SubjectRule],
+    marks: Mapping[tuple[int, int, int], Mark],
+    exemptions: Iterable[tuple[int, int]],
+) -> list[MissingCell]:
+    """Which (pupil, subject) cells still need a mark before this sitting can be submitted
+    (the `required_cells` without one)."""
+    return [MissingCell(enrolment_id, subject_id) for enrolment_id, subject_id, has_mark
+            in required_cells(sitting, enrolment_ids, subjects, marks, exemptions)
+            if not has_mark]
 
 
 # ---------------------------------------------------------------- rubric suggestion

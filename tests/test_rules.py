@@ -27,6 +27,7 @@ from teacherapp.rules import (
     missing_cells,
     needs_justification,
     parse_score,
+    required_cells,
     rubric_suggestion,
     school_year_of,
     scoring_refusal,
@@ -242,6 +243,26 @@ def test_missing_cells_never_lists_an_exempt_or_filled_cell(entries, exemptions)
             mark = marks_by_cell.get((cell.enrolment_id, cell.subject_id, sitting))
             assert mark is None or mark.is_empty
 
+
+
+@given(st.lists(st.tuples(st.integers(1, 5), st.integers(1, 4), st.sampled_from([1, 2]), marks),
+                max_size=30),
+       st.lists(st.tuples(st.integers(1, 5), st.integers(1, 4)), max_size=5))
+def test_required_cells_are_the_cells_missing_before_any_mark_of_the_sitting(entries, exemptions):
+    """required_cells in one pass gives what two missing_cells passes gave: the cells still
+    missing if the sitting had no marks at all (required), and those missing now."""
+    subjects = [SubjectRule(s, TEN) for s in range(1, 5)]
+    marks_by_cell = {(e, s, sit): m for e, s, sit, m in entries if m is not None}
+    for sitting in (1, 2):
+        without_sitting = {k: m for k, m in marks_by_cell.items() if k[2] != sitting}
+        cells = list(required_cells(sitting, range(1, 6), subjects, marks_by_cell, exemptions))
+        assert [MissingCell(e, s) for e, s, _ in cells] == missing_cells(
+            sitting, range(1, 6), subjects, without_sitting, exemptions)
+        assert [MissingCell(e, s) for e, s, has in cells if not has] == missing_cells(
+            sitting, range(1, 6), subjects, marks_by_cell, exemptions)
+        for e, s, has in cells:
+            mark = marks_by_cell.get((e, s, sitting))
+            assert has == (mark is not None and not mark.is_empty)
 
 # ---------------------------------------------------------------- rubric, calendar
 

@@ -7,7 +7,6 @@ which pupils a search or filter keeps, and how content views add up per item and
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,8 +16,10 @@ from teacherapp.rules import (
     Refusal,
     SubjectRule,
     is_age_admitted,
-    missing_cells,
+    required_cells,
 )
+
+SITTINGS = (1, 2)
 
 # ---------------------------------------------------------------- why a pupil cannot be scored
 
@@ -78,18 +79,17 @@ def score_counts_per_pupil(
     and the second sitting requires only the subjects not passed in the first.
     """
     exemption_set = set(exemptions)
-    first_only = {key: mark for key, mark in marks.items() if key[2] == 1}
-    counts: dict[int, PupilScoreCount] = {}
-    required: dict[int, Counter[int]] = {eid: Counter() for eid in enrolment_ids}
-    missing: dict[int, Counter[int]] = {eid: Counter() for eid in enrolment_ids}
-    for sitting, baseline in ((1, {}), (2, first_only)):
-        for cell in missing_cells(sitting, enrolment_ids, subjects, baseline, exemption_set):
-            required[cell.enrolment_id][sitting] += 1
-        for cell in missing_cells(sitting, enrolment_ids, subjects, marks, exemption_set):
-            missing[cell.enrolment_id][sitting] += 1
-    for eid in enrolment_ids:
-        counts[eid] = PupilScoreCount(dict(required[eid]), dict(missing[eid]))
-    return counts
+    required: dict[int, dict[int, int]] = {eid: {} for eid in enrolment_ids}
+    missing: dict[int, dict[int, int]] = {eid: {} for eid in enrolment_ids}
+    for sitting in SITTINGS:
+        for enrolment_id, _subject_id, has_mark in required_cells(
+                sitting, enrolment_ids, subjects, marks, exemption_set):
+            counts = required[enrolment_id]
+            counts[sitting] = counts.get(sitting, 0) + 1
+            if not has_mark:
+                counts = missing[enrolment_id]
+                counts[sitting] = counts.get(sitting, 0) + 1
+    return {eid: PupilScoreCount(required[eid], missing[eid]) for eid in enrolment_ids}
 
 
 # ---------------------------------------------------------------- content progress

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import joinedload
 
 from teacherapp.courses.logic import (
@@ -108,25 +109,48 @@ def count_unrecognised_links(teacher: User) -> int:
 # ---------------------------------------------------------------- roster
 
 
-def content_item_count(course: Course) -> int:
-    return db.session.scalar(
-        select(func.count(ContentItem.id))
-        .where(ContentItem.course_type_id == course.course_type_id)
-    ) or 0
-
-
-def load_roster(course: Course) -> list[RosterRow]:
-    """Every pupil of the course, sorted by name, with status, scores and content progress."""
+@cache
+def _roster_statements() -> tuple[Select, Select, Select]:
+    """The roster's own reads (`:course_id`, `:course_type_id`), built once per process, as
+    `progress._scoring_statements` (building them per request cost more than running them)."""
+    course_id, course_type_id = bindparam("course_id"), bindparam("course_type_id")
     # Columns, not Enrolment and Pupil objects: the ORM's identity map and instance state for
     # 60 objects were a tenth of the roster's time, and nothing here changes them.
-    enrolments = db.session.execute(
+    enrolments = (
         select(Enrolment.id, Enrolment.paid_at, Enrolment.passed_before, Enrolment.phasing_out,
                Pupil.id.label("pupil_id"), Pupil.first_name, Pupil.last_name,
                Pupil.vts_account_id, Pupil.birth_date)
         .join(Pupil, Pupil.id == Enrolment.pupil_id)
-        .where(Enrolment.course_id == course.id)
+        .where(Enrolment.course_id == course_id)
         .order_by(Pupil.last_name, Pupil.first_name, Enrolment.id)
-    ).all()
+    )
+    content_items = (select(func.count(ContentItem.id))
+                     .where(ContentItem.course_type_id == course_type_id))
+    views = (
+        select(ContentView.pupil_id, func.count(ContentView.id).label("viewed"),
+               func.sum(case((ContentView.completed.is_(True), 1), else_=0)).label("completed"))
+        .join(ContentItem, ContentItem.id == ContentView.content_item_id)
+        # Pupils through IN (their enrolments), not a join: the index on
+        # content_view.pupil_id then drives the query, 30 pupils instead of every view
+        # of the course type (profiled: half the roster's time on 150,000 views).
+        .where(ContentView.pupil_id.in_(
+                   select(Enrolment.pupil_id).where(Enrolment.course_id == course_id)),
+               ContentItem.course_type_id == course_type_id)
+        .group_by(ContentView.pupil_id)
+    )
+    return enrolments, content_items, views
+
+
+def content_item_count(course: Course) -> int:
+    return db.session.scalar(_roster_statements()[1],
+                             {"course_type_id": course.course_type_id}) or 0
+
+
+def load_roster(course: Course) -> list[RosterRow]:
+    """Every pupil of the course, sorted by name, with status, scores and content progress."""
+    enrolments_query, content_items_query, views_query = _roster_statements()
+    params = {"course_id": course.id, "course_type_id": course.course_type_id}
+    enrolments = db.session.execute(enrolments_query, params).all()
     data = load_course_scoring_data([course.id])
     scorable = data.scorable[course.id]
     score_counts = score_counts_per_pupil(scorable, data.subjects[course.id], data.marks,
@@ -139,22 +163,10 @@ def load_roster(course: Course) -> list[RosterRow]:
         (pair for pair in data.exemptions if pair[1] in order), key=lambda pair: order[pair[1]]
     ):
         exempt_subjects[enrolment_id].append(data.subject_names[subject_id])
-    total = content_item_count(course)
+    total = db.session.scalar(content_items_query, params) or 0
     views = {
-        row.pupil_id: (row.viewed, int(row.completed or 0))
-        for row in db.session.execute(
-            select(ContentView.pupil_id, func.count(ContentView.id).label("viewed"),
-                   func.sum(case((ContentView.completed.is_(True), 1), else_=0))
-                   .label("completed"))
-            .join(ContentItem, ContentItem.id == ContentView.content_item_id)
-            # Pupils through IN (their enrolments), not a join: the index on
-            # content_view.pupil_id then drives the query, 30 pupils instead of every view
-            # of the course type (profiled: half the roster's time on 150,000 views).
-            .where(ContentView.pupil_id.in_(
-                       select(Enrolment.pupil_id).where(Enrolment.course_id == course.id)),
-                   ContentItem.course_type_id == course.course_type_id)
-            .group_by(ContentView.pupil_id)
-        )
+        pupil_id: (viewed, int(completed or 0))
+        for pupil_id, viewed, completed in db.session.execute(views_query, params)
     }
     minimum_age = course.course_type.minimum_age
     rows = []
