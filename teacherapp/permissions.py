@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, and_, exists, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, exists, select
 from sqlalchemy.orm import joinedload
 
 from teacherapp.extensions import db
@@ -46,12 +46,16 @@ def recognised_for_course_type():
     )
 
 
-def teacher_courses_query(teacher: User) -> Select[tuple[Course]]:
-    """The only way to list a teacher's courses: linked to them and recognised for the type."""
+def teacher_courses_query(teacher: User | BindParameter[int]) -> Select[tuple[Course]]:
+    """The only way to list a teacher's courses: linked to them and recognised for the type.
+
+    `teacher`: the user, or a bound parameter for the teacher's id (a statement built once).
+    """
+    teacher_id = teacher if isinstance(teacher, BindParameter) else teacher.id
     return (
         select(Course)
         .join(CourseTeacher, and_(CourseTeacher.course_id == Course.id,
-                                  CourseTeacher.teacher_id == teacher.id))
+                                  CourseTeacher.teacher_id == teacher_id))
         .where(recognised_for_course_type())
     )
 
@@ -62,15 +66,22 @@ def visible_courses_query(user: User) -> Select[tuple[Course]]:
     return teacher_courses_query(user)
 
 
+@cache
+def _course_statement(for_teacher: bool) -> Select[tuple[Course]]:
+    """One course (`:course_id`) as a teacher (`:teacher_id`) or the secretariat may see it,
+    built once per process. Every course page shows the title (the course type) and most the
+    school: loaded in the same query rather than by two lazy loads afterwards."""
+    query = teacher_courses_query(bindparam("teacher_id")) if for_teacher else select(Course)
+    return (query.where(Course.id == bindparam("course_id"))
+            .options(joinedload(Course.course_type), joinedload(Course.school)))
+
+
 def get_course_or_404(course_id: int, user: User | None = None) -> Course:
     """The course, if this user may see it; 404 otherwise, so nothing leaks about it."""
     user = user or current_user
-    # Every course page shows the title (the course type) and most the school: loaded in the
-    # same query rather than by two lazy loads afterwards.
-    course = db.session.scalars(
-        visible_courses_query(user).where(Course.id == course_id)
-        .options(joinedload(Course.course_type), joinedload(Course.school))
-    ).first()
+    for_teacher = user.role != Role.SECRETARIAT  # as visible_courses_query decides
+    course = db.session.scalars(_course_statement(for_teacher), {
+        "course_id": course_id, "teacher_id": user.id}).first()
     if course is None:
         abort(404)
     return course

@@ -56,6 +56,25 @@ def test_every_page_links_the_manifest_and_the_offline_script(client):
                      html)
 
 
+
+def _offline_texts(html: str) -> dict:
+    found = re.search(r"data-offline-config='([^']*)'", html)
+    assert found is not None
+    return json.loads(found.group(1).replace("&#39;", "'").replace("&#34;", '"')
+                      .replace("&amp;", "&"))["texts"]
+
+
+def test_offline_texts_follow_the_language_of_each_page(client):
+    """The texts are translated once per language and process: each page still gets its own."""
+    for _ in range(2):
+        dutch = _offline_texts(client.get("/login?lang=nl").get_data(as_text=True))
+        english = _offline_texts(client.get("/login?lang=en").get_data(as_text=True))
+        assert dutch["offline"] == "Offline" and english["sendNow"] == "Send now"
+        assert dutch["sendNow"] != "Send now"
+        assert english["waiting"] == "Waiting to be sent ({n})"
+        assert dutch["waiting"].endswith("({n})") and dutch["waiting"] != english["waiting"]
+        assert "{done}" in dutch["preparing"] and "{total}" in dutch["preparing"]
+
 def test_service_worker_is_served_from_the_root_with_its_headers(client):
     response = client.get("/sw.js")
     assert response.status_code == 200
