@@ -115,3 +115,12 @@ def test_item_summaries_count_viewed_completed_and_name_who_did_not_view():
     chart = completion_chart(summaries)
     assert [bar.y for bar in chart] == [0, 34]
     assert chart[0].viewed_width == 67.0 and chart[0].completed_width == 33.0
+
+
+def test_progress_bar_is_escaped_html_with_its_rounded_percentage():
+    from teacherapp.courses.badges import progress_bar
+
+    assert str(progress_bar(57, 'Inhoud <"bekeken">')) == (
+        '<progress class="bar" max="100" value="57" aria-label="Inhoud &lt;&#34;bekeken&#34;&gt;">'
+        "57%</progress>")
+    assert str(progress_bar(33.4, "x")).endswith(">33%</progress>")

