@@ -49,7 +49,14 @@ from teacherapp.progress import (
     load_sitting_progress,
     next_exam_moments,
 )
-from teacherapp.rules import Mark, Result, SubjectRule, final_subject_result, sitting_result
+from teacherapp.rules import (
+    Mark,
+    Result,
+    SubjectRule,
+    final_subject_result,
+    scoring_refusal,
+    sitting_result,
+)
 
 # ---------------------------------------------------------------- my courses
 
@@ -110,22 +117,24 @@ def count_unrecognised_links(teacher: User) -> int:
 
 
 @cache
-def _roster_statements() -> tuple[Select, Select, Select]:
+def _roster_statements() -> tuple[Select, Select]:
     """The roster's own reads (`:course_id`, `:course_type_id`), built once per process, as
     `progress._scoring_statements` (building them per request cost more than running them)."""
     course_id, course_type_id = bindparam("course_id"), bindparam("course_type_id")
     # Columns, not Enrolment and Pupil objects: the ORM's identity map and instance state for
     # 60 objects were a tenth of the roster's time, and nothing here changes them.
+    content_items = (select(func.count(ContentItem.id))
+                     .where(ContentItem.course_type_id == course_type_id))
     enrolments = (
         select(Enrolment.id, Enrolment.paid_at, Enrolment.passed_before, Enrolment.phasing_out,
                Pupil.id.label("pupil_id"), Pupil.first_name, Pupil.last_name,
-               Pupil.vts_account_id, Pupil.birth_date)
+               Pupil.vts_account_id, Pupil.birth_date,
+               # On every row, so that the roster needs no round trip of its own for it.
+               content_items.scalar_subquery().label("content_items"))
         .join(Pupil, Pupil.id == Enrolment.pupil_id)
         .where(Enrolment.course_id == course_id)
         .order_by(Pupil.last_name, Pupil.first_name, Enrolment.id)
     )
-    content_items = (select(func.count(ContentItem.id))
-                     .where(ContentItem.course_type_id == course_type_id))
     views = (
         select(ContentView.pupil_id, func.count(ContentView.id).label("viewed"),
                func.sum(case((ContentView.completed.is_(True), 1), else_=0)).label("completed"))
@@ -138,20 +147,22 @@ def _roster_statements() -> tuple[Select, Select, Select]:
                ContentItem.course_type_id == course_type_id)
         .group_by(ContentView.pupil_id)
     )
-    return enrolments, content_items, views
-
-
-def content_item_count(course: Course) -> int:
-    return db.session.scalar(_roster_statements()[1],
-                             {"course_type_id": course.course_type_id}) or 0
+    return enrolments, views
 
 
 def load_roster(course: Course) -> list[RosterRow]:
     """Every pupil of the course, sorted by name, with status, scores and content progress."""
-    enrolments_query, content_items_query, views_query = _roster_statements()
+    enrolments_query, views_query = _roster_statements()
     params = {"course_id": course.id, "course_type_id": course.course_type_id}
     enrolments = db.session.execute(enrolments_query, params).all()
-    data = load_course_scoring_data([course.id])
+    minimum_age = course.course_type.minimum_age
+    start_year = course.start_year
+    scorable = sorted(
+        row.id for row in enrolments
+        if scoring_refusal(is_paid=row.paid_at is not None, birth_date=row.birth_date,
+                           course_start_year=start_year, minimum_age=minimum_age,
+                           passed_before=row.passed_before) is None)
+    data = load_course_scoring_data([course.id], scorable={course.id: scorable})
     scorable = data.scorable[course.id]
     score_counts = score_counts_per_pupil(scorable, data.subjects[course.id], data.marks,
                                           data.exemptions)
@@ -163,14 +174,12 @@ def load_roster(course: Course) -> list[RosterRow]:
         (pair for pair in data.exemptions if pair[1] in order), key=lambda pair: order[pair[1]]
     ):
         exempt_subjects[enrolment_id].append(data.subject_names[subject_id])
-    total = db.session.scalar(content_items_query, params) or 0
+    total = enrolments[0].content_items if enrolments else 0
     views = {
         pupil_id: (viewed, int(completed or 0))
         for pupil_id, viewed, completed in db.session.execute(views_query, params)
     }
-    minimum_age = course.course_type.minimum_age
     rows = []
-    start_year = course.start_year
     for row in enrolments:
         viewed, completed = views.get(row.pupil_id, (0, 0))
         is_paid = row.paid_at is not None
