@@ -123,3 +123,35 @@ def test_an_autocommit_engine_keeps_its_autocommit(app, database_url):
                 assert conn.connection.dbapi_connection.autocommit is True
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("page", ["/courses/{id}", "/courses/{id}/exam", "/courses/{id}/grid",
+                                  "/courses/{id}/pupils/{pupil}", "/courses/{id}/content", "/"])
+def test_course_pages_read_in_autocommit_on_postgresql(auth, make, statements, app, page):
+    """A marked page's reads need no BEGIN and COMMIT around them (READ COMMITTED: a snapshot
+    per statement either way), and its pooled connection is transactional again afterwards."""
+    ec = exam_course(make, pupils=2)
+    auth.login(ec.teacher)
+    statements.clear()
+    response = auth.client.get(page.format(id=ec.course.id, pupil=ec.enrolments[0].id))
+    assert response.status_code == 200
+    assert statements
+    postgresql = db.engine.dialect.name == "postgresql"
+    assert all(autocommit == postgresql for _, autocommit in statements), statements
+    with app.app_context():
+        with db.engine.connect() as conn:
+            assert not getattr(conn.connection.dbapi_connection, "autocommit", False)
+
+
+def test_an_export_streams_inside_its_transaction(auth, make, statements):
+    """Unmarked GETs keep their transaction: the export's server-side cursor needs one."""
+    ec = exam_course(make, pupils=2)
+    clerk = make.secretariat()
+    auth.login(clerk)
+    statements.clear()
+    response = auth.client.get(f"/admin/export/download?school_year={ec.course.school_year}"
+                               "&file_format=csv&include_unsubmitted=y")
+    assert response.status_code == 200
+    response.get_data()
+    assert statements
+    assert not any(autocommit for _, autocommit in statements), statements
