@@ -70,17 +70,19 @@ def _translated_texts(translations: NullTranslations) -> dict[str, str]:
     }
 
 
-_TEXTS: dict[int, tuple[NullTranslations, dict[str, str]]] = {}
+_TEXTS_ATTRIBUTE = "_teacherapp_offline_texts"
 
 
 def _texts() -> dict[str, str]:
     """The texts in this request's language, translated once per catalogue and process: every
-    page carries them, and 32 gettext calls per page were a fifth of an empty page's time."""
+    page carries them, and 32 gettext calls per page were a fifth of an empty page's time.
+    Kept on the catalogue object itself, so they live exactly as long as it does."""
     translations = request_translations()
-    cached = _TEXTS.get(id(translations))
-    if cached is None or cached[0] is not translations:
-        cached = _TEXTS[id(translations)] = (translations, _translated_texts(translations))
-    return cached[1]
+    texts = getattr(translations, _TEXTS_ATTRIBUTE, None)
+    if texts is None:
+        texts = _translated_texts(translations)
+        setattr(translations, _TEXTS_ATTRIBUTE, texts)
+    return texts
 
 
 @bp.app_context_processor

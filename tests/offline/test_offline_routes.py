@@ -75,6 +75,14 @@ def test_offline_texts_follow_the_language_of_each_page(client):
         assert dutch["waiting"].endswith("({n})") and dutch["waiting"] != english["waiting"]
         assert "{done}" in dutch["preparing"] and "{total}" in dutch["preparing"]
 
+    from teacherapp.i18n import request_translations
+    from teacherapp.offline import hooks
+
+    with client.application.test_request_context("/login?lang=en"):
+        kept = hooks._texts()
+        assert hooks._texts() is kept  # translated once, then taken from the catalogue
+        assert getattr(request_translations(), hooks._TEXTS_ATTRIBUTE) is kept
+
 def test_service_worker_is_served_from_the_root_with_its_headers(client):
     response = client.get("/sw.js")
     assert response.status_code == 200
