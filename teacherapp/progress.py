@@ -25,9 +25,14 @@ from teacherapp.models import (
     Subject,
     Submission,
 )
-from teacherapp.rules import Mark, MissingCell, SubjectRule, required_cells, scoring_refusal
-
-SITTINGS = (1, 2)
+from teacherapp.rules import (
+    SITTINGS,
+    Mark,
+    MissingCell,
+    SubjectRule,
+    required_cells,
+    scoring_refusal,
+)
 
 
 @dataclass

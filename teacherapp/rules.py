@@ -247,6 +247,8 @@ def course_result(subject_results: Iterable[Result]) -> CourseResult:
 
 # ---------------------------------------------------------------- completeness of a sitting
 
+SITTINGS = (1, 2)  # the first sitting and the second (herexamen)
+
 
 @dataclass(frozen=True)
 class MissingCell:

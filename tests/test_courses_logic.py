@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from teacherapp.courses.logic import (
     ContentProgress,
@@ -23,7 +25,7 @@ from teacherapp.courses.logic import (
     sort_by_next_exam,
     summarise_items,
 )
-from teacherapp.rules import Absence, Mark, Refusal, SubjectRule
+from teacherapp.rules import Absence, Mark, Refusal, SubjectRule, scoring_refusal
 
 
 def _row(**kw) -> RosterRow:
@@ -47,6 +49,18 @@ def test_obstacles_are_empty_for_a_paid_admitted_pupil():
     assert scoring_obstacles(is_paid=True, birth_date=date(2011, 12, 31), course_start_year=2026,
                              minimum_age=15, passed_before=False) == []
 
+
+
+@given(st.booleans(), st.dates(date(2005, 1, 1), date(2016, 12, 31)), st.integers(12, 18),
+       st.booleans())
+def test_no_obstacle_exactly_when_scores_are_accepted(paid, birth_date, minimum_age, passed):
+    """The roster decides who can be scored from the obstacles: the same as scoring_refusal."""
+    facts = {"is_paid": paid, "birth_date": birth_date, "course_start_year": 2026,
+             "minimum_age": minimum_age, "passed_before": passed}
+    obstacles = scoring_obstacles(**facts)
+    assert (not obstacles) == (scoring_refusal(**facts) is None)
+    if obstacles:
+        assert scoring_refusal(**facts) in obstacles
 
 def test_score_counts_follow_the_sitting_rules():
     subjects = [SubjectRule(10, Decimal(10)), SubjectRule(11, Decimal(10))]

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from teacherapp.rules import (
+    SITTINGS,
     Mark,
     Refusal,
     SubjectRule,
     is_age_admitted,
     required_cells,
 )
-
-SITTINGS = (1, 2)
 
 # ---------------------------------------------------------------- why a pupil cannot be scored
 

@@ -54,7 +54,6 @@ from teacherapp.rules import (
     Result,
     SubjectRule,
     final_subject_result,
-    scoring_refusal,
     sitting_result,
 )
 
@@ -157,11 +156,15 @@ def load_roster(course: Course) -> list[RosterRow]:
     enrolments = db.session.execute(enrolments_query, params).all()
     minimum_age = course.course_type.minimum_age
     start_year = course.start_year
-    scorable = sorted(
-        row.id for row in enrolments
-        if scoring_refusal(is_paid=row.paid_at is not None, birth_date=row.birth_date,
-                           course_start_year=start_year, minimum_age=minimum_age,
-                           passed_before=row.passed_before) is None)
+    # Every reason a pupil cannot be scored; none: the pupil can (as `rules.scoring_refusal`
+    # decides), so the scoring data needs no enrolment query of its own.
+    obstacles = {
+        row.id: scoring_obstacles(is_paid=row.paid_at is not None, birth_date=row.birth_date,
+                                  course_start_year=start_year, minimum_age=minimum_age,
+                                  passed_before=row.passed_before)
+        for row in enrolments
+    }
+    scorable = sorted(enrolment_id for enrolment_id, found in obstacles.items() if not found)
     data = load_course_scoring_data([course.id], scorable={course.id: scorable})
     scorable = data.scorable[course.id]
     score_counts = score_counts_per_pupil(scorable, data.subjects[course.id], data.marks,
@@ -194,10 +197,7 @@ def load_roster(course: Course) -> list[RosterRow]:
             paid_at=row.paid_at,
             passed_before=row.passed_before,
             phasing_out=row.phasing_out,
-            obstacles=scoring_obstacles(
-                is_paid=is_paid, birth_date=row.birth_date,
-                course_start_year=start_year, minimum_age=minimum_age,
-                passed_before=row.passed_before),
+            obstacles=obstacles[row.id],
             exemptions=exempt_subjects.get(row.id, []),
             content=ContentProgress(viewed, completed, total),
             scores=score_counts.get(row.id, PupilScoreCount({}, {})),

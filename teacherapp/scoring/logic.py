@@ -25,8 +25,6 @@ from teacherapp.rules import (
     sitting_result,
 )
 
-SITTINGS = (1, 2)
-
 
 class Block(enum.StrEnum):
     """Why a cell cannot be changed. Refusals of the enrolment come first, then the lock."""

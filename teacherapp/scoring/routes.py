@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from teacherapp.htmx import render_page_or_partial
 from teacherapp.models import AssessmentContext
 from teacherapp.permissions import get_course_or_404, teacher_required
-from teacherapp.rules import course_result, final_subject_result
+from teacherapp.rules import SITTINGS, course_result, final_subject_result
 from teacherapp.scoring import bp
-from teacherapp.scoring.logic import SITTINGS, mark_of, next_and_previous
+from teacherapp.scoring.logic import mark_of, next_and_previous
 from teacherapp.scoring.sheet import attach_rubric, load_sheet, rubrics_of_course
 from teacherapp.transactions import page_reads_in_autocommit
 

@@ -23,7 +23,7 @@ from teacherapp.htmx import is_htmx_request, render_page_or_partial
 from teacherapp.models import AssessmentContext, AuditEvent, SkillAssessment, Subject, User
 from teacherapp.parsing import parse_id
 from teacherapp.permissions import teacher_required
-from teacherapp.rules import Absence, Mark, ScoreParseError, format_score, parse_score
+from teacherapp.rules import SITTINGS, Absence, Mark, ScoreParseError, format_score, parse_score
 from teacherapp.scoring import bp, idempotency
 from teacherapp.scoring.cells import (
     LevelCellContext,
@@ -31,7 +31,7 @@ from teacherapp.scoring.cells import (
     load_level_cell,
     load_score_cell,
 )
-from teacherapp.scoring.logic import SITTINGS, Block, parse_version, same_mark
+from teacherapp.scoring.logic import Block, parse_version, same_mark
 from teacherapp.scoring.messages import BLOCK_TEXT, absence_text, parse_error_text
 from teacherapp.scoring.saving import Outcome, write_level, write_score
 from teacherapp.scoring.sheet import load_rubric, totals_for

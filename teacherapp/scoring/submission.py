@@ -14,9 +14,9 @@ from teacherapp.extensions import db
 from teacherapp.models import Course, Enrolment, Pupil, Subject, Submission, SubmissionState
 from teacherapp.permissions import get_course_or_404, secretariat_required
 from teacherapp.progress import SittingProgress, load_sitting_progress
+from teacherapp.rules import SITTINGS
 from teacherapp.scoring import bp
 from teacherapp.scoring.forms import ReopenForm, SubmitForm
-from teacherapp.scoring.logic import SITTINGS
 
 
 def _progress(course: Course, sitting: int) -> SittingProgress:

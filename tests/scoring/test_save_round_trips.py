@@ -32,11 +32,13 @@ def statements(app):
     seen: list[tuple[str, bool]] = []
 
     def record(conn, cursor, statement, parameters, context, executemany):
-        autocommit = bool(getattr(conn.connection.dbapi_connection, "autocommit", False))
+        # `is True`: psycopg's flag; Python 3.12's sqlite3 has an `autocommit` of its own,
+        # -1 (legacy transaction control) by default, which is not what is asked here.
+        autocommit = getattr(conn.connection.dbapi_connection, "autocommit", False) is True
         seen.append((statement, autocommit))
 
     def record_direct(statement, parameters, dbapi_connection):
-        seen.append((statement, bool(getattr(dbapi_connection, "autocommit", False))))
+        seen.append((statement, getattr(dbapi_connection, "autocommit", False) is True))
 
     event.listen(engine, "before_cursor_execute", record)
     direct_sql.statement_listeners.append(record_direct)
@@ -85,7 +87,7 @@ def test_autocommit_never_outlives_the_save(auth, make, app):
                      htmx=True).status_code == 200
     with app.app_context():
         with db.engine.connect() as conn:
-            assert not getattr(conn.connection.dbapi_connection, "autocommit", False)
+            assert getattr(conn.connection.dbapi_connection, "autocommit", False) is not True
 
 
 def test_a_level_save_writes_in_one_transaction(auth, make, statements):
@@ -140,7 +142,7 @@ def test_course_pages_read_in_autocommit_on_postgresql(auth, make, statements, a
     assert all(autocommit == postgresql for _, autocommit in statements), statements
     with app.app_context():
         with db.engine.connect() as conn:
-            assert not getattr(conn.connection.dbapi_connection, "autocommit", False)
+            assert getattr(conn.connection.dbapi_connection, "autocommit", False) is not True
 
 
 def test_an_export_streams_inside_its_transaction(auth, make, statements):
