@@ -11,4 +11,11 @@ function done(summary, latency, requests)
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
     latency:percentile(95) / 1e3, latency:percentile(99) / 1e3, s.status,
     s.connect + s.read + s.write + s.timeout))
+  -- the whole latency distribution (microseconds, count), for figures over several runs
+  local entries = {}
+  for i = 1, #latency do
+    local value, count = latency(i)
+    entries[#entries + 1] = string.format("[%d,%d]", value, count)
+  end
+  io.write("LATENCY [" .. table.concat(entries, ",") .. "]\n")
 end

@@ -118,7 +118,7 @@ def main() -> None:
         for _ in range(args.n):
             one()
         profiler.disable()
-        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(45)
+        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "45")))
     else:
         from pyinstrument import Profiler
 
@@ -127,7 +127,7 @@ def main() -> None:
         for _ in range(args.n):
             one()
         profiler.stop()
-        print(profiler.output_text(unicode=False, color=False, show_all=False))
+        print(profiler.output_text(unicode=False, color=False, show_all=bool(os.environ.get("SHOW_ALL"))))
     print(f"{args.what} on {args.db}: {1000 * (time.process_time() - cpu) / args.n:.2f} ms CPU, "
           f"{1000 * (time.perf_counter() - wall) / args.n:.2f} ms wall per request ({args.profiler})")
 

@@ -54,7 +54,7 @@ def _server_side(log_path: Path, offset: int) -> dict:
 
 
 def bench_database(name: str, url: str, seconds: int, workers: int | None, log,
-                   with_lighthouse: bool = False) -> dict:
+                   with_lighthouse: bool = False, slices: int = 5) -> dict:
     log(f"== {name}: data set")
     result: dict = {"database": name, "counts": build.ensure(url, log, fresh=True)}
     log(f"   {result['counts']}")
@@ -76,21 +76,23 @@ def bench_database(name: str, url: str, seconds: int, workers: int | None, log,
                 log(f"   {label}")
                 load.run(base + path, "get.lua", [cookie], 1, 2)
                 result["pages"][label] = load.run(base + path, "get.lua", [cookie], 1, max(3, seconds // 2)).__dict__
-        cells: list[str] = []
         result["floor"], result["save"] = {}, {}
+        floor = load.Point(base + "/healthz/live", "get.lua", list)
         for clients in CLIENTS:
-            log(f"   floor, {clients} clients")
-            result["floor"][clients] = load.run(base + "/healthz/live", "get.lua", [], clients, seconds).__dict__
-            if has_save:
-                log(f"   save, {clients} clients")
-                cells = measure.save_cells(url)
-                prefix = f"bench-{uuid.uuid4().hex}"  # a fresh idempotency key per save
-                offset = logs.stat().st_size
-                result["save"][clients] = load.run(base + "/", "save.lua",
-                                                   [cookie, token, prefix, *cells],
-                                                   clients, seconds).__dict__
-                time.sleep(0.5)  # the workers' last access lines
-                result.setdefault("save_server", {})[clients] = _server_side(logs, offset)
+            if not has_save:
+                log(f"   floor, {clients} clients")
+                result["floor"][clients] = load.run(base + "/healthz/live", "get.lua", [],
+                                                    clients, seconds).__dict__
+                continue
+            log(f"   floor and save, {clients} clients, taking turns {slices} times")
+            save = load.Point(base + "/", "save.lua", lambda: [
+                # the cells' versions as stored now, and a fresh idempotency key per save
+                cookie, token, f"bench-{uuid.uuid4().hex}", *measure.save_cells(url)])
+            offset = logs.stat().st_size
+            floor_load, save_load = load.interleaved([floor, save], clients, seconds, slices)
+            result["floor"][clients], result["save"][clients] = floor_load.__dict__, save_load.__dict__
+            time.sleep(0.5)  # the workers' last access lines
+            result.setdefault("save_server", {})[clients] = _server_side(logs, offset)
         result["statements"] = measure.statements_per_page(
             url, [p for p, ok in ((measure.ROSTER, has_roster), (measure.EXAM, has_exam)) if ok])
         if has_exam:
@@ -174,6 +176,9 @@ def main() -> None:
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", PG_DEFAULT))
     parser.add_argument("--seconds", type=int, default=10, help="per load point (default 10)")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: gunicorn.conf.py)")
+    parser.add_argument("--slices", type=int, default=5,
+                        help="the floor and the save take turns this many times within each "
+                             "load point (default 5: 2 s each at 10 s; 1: one run each)")
     parser.add_argument("--lighthouse", action="store_true",
                         help="also run Lighthouse (mobile) on the login, course and exam pages")
     args = parser.parse_args()
@@ -184,14 +189,15 @@ def main() -> None:
     started = time.time()
     header = (f"teacherapp benchmark, {datetime.now():%d/%m/%Y %H:%M}, {platform.node()}, "
               f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-              f"gunicorn workers: {args.workers or 'gunicorn.conf.py default'}, {args.seconds} s per point")
+              f"gunicorn workers: {args.workers or 'gunicorn.conf.py default'}, {args.seconds} s per point"
+              f"{f', floor and save taking turns in {args.slices} slices' if args.slices > 1 else ''}")
     results = []
     targets = [("sqlite", build.sqlite_url())] if args.db in ("sqlite", "both") else []
     if args.db in ("postgresql", "both"):
         targets.append(("postgresql", args.postgres_url))
     for name, url in targets:
         results.append(bench_database(name, url, args.seconds, args.workers, print,
-                                      with_lighthouse=args.lighthouse))
+                                      with_lighthouse=args.lighthouse, slices=args.slices))
     print("\n" + header + "\n")
     for r in results:
         print(table(r) + "\n")
