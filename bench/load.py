@@ -97,6 +97,12 @@ def run(url: str, script: str, args: list[str], clients: int, seconds: int) -> L
     return _summed([_wrk(url, script, args, clients, seconds)])
 
 
+def turns(seconds: int, slices: int) -> tuple[int, int]:
+    """How long each turn lasts and how many there are: wrk takes whole seconds only."""
+    turn = max(1, int(seconds) // max(1, slices))
+    return turn, max(1, int(seconds) // turn)
+
+
 def interleaved(points: Sequence[Point], clients: int, seconds: int, slices: int) -> list[Load]:
     """Each point loaded for `seconds` in all, in about `slices` turns: A, B, A, B, ...
 
@@ -106,9 +112,9 @@ def interleaved(points: Sequence[Point], clients: int, seconds: int, slices: int
     same minute; their figures add up the turns (requests over seconds; latency percentiles
     from the merged distributions, exactly as wrk computes them within one run).
     """
-    turn = max(1, int(seconds) // slices)  # wrk takes whole seconds only
+    turn, count = turns(seconds, slices)
     runs: list[list[_Run]] = [[] for _ in points]
-    for _ in range(max(1, int(seconds) // turn)):
+    for _ in range(count):
         for i, point in enumerate(points):
             runs[i].append(_wrk(point.url, point.script, point.arguments(), clients, turn))
     return [_summed(r) for r in runs]

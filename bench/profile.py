@@ -15,6 +15,9 @@ loop took 1.4 to 2.4 s). Instructions do not: for an A/B comparison, count them 
         .venv/bin/python -m bench.profile save --db postgresql --n 300 --profiler callgrind
 
 and read the total with `callgrind_annotate /tmp/cg.<pid> | head` (divide by --n).
+
+`TOP=140` prints that many cProfile rows (default 45; `SORT=tottime` orders them by own time);
+`SHOW_ALL=1` prints pyinstrument's whole tree, library frames included.
 """
 
 from __future__ import annotations

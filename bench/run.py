@@ -84,7 +84,7 @@ def bench_database(name: str, url: str, seconds: int, workers: int | None, log,
                 result["floor"][clients] = load.run(base + "/healthz/live", "get.lua", [],
                                                     clients, seconds).__dict__
                 continue
-            log(f"   floor and save, {clients} clients, taking turns {slices} times")
+            log(f"   floor and save, {clients} clients, taking turns")
             save = load.Point(base + "/", "save.lua", lambda: [
                 # the cells' versions as stored now, and a fresh idempotency key per save
                 cookie, token, f"bench-{uuid.uuid4().hex}", *measure.save_cells(url)])
@@ -190,7 +190,8 @@ def main() -> None:
     header = (f"teacherapp benchmark, {datetime.now():%d/%m/%Y %H:%M}, {platform.node()}, "
               f"{os.cpu_count()} cores, Python {platform.python_version()}, "
               f"gunicorn workers: {args.workers or 'gunicorn.conf.py default'}, {args.seconds} s per point"
-              f"{f', floor and save taking turns in {args.slices} slices' if args.slices > 1 else ''}")
+              + (", floor and save taking turns: {1} x {0} s".format(*load.turns(args.seconds, args.slices))
+                 if args.slices > 1 else ""))
     results = []
     targets = [("sqlite", build.sqlite_url())] if args.db in ("sqlite", "both") else []
     if args.db in ("postgresql", "both"):

@@ -8,7 +8,7 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bench.load import Load, _Run, _summed, percentile
+from bench.load import Load, _Run, _summed, percentile, turns
 
 
 def _expanded(latency: Counter) -> list[int]:
@@ -47,3 +47,11 @@ def test_merged_percentile_equals_the_percentile_of_all_samples(histograms, p):
     rank = math.floor(p / 100 * len(samples) + 0.5 + 0.5)
     assert percentile(merged, p) == samples[min(rank, len(samples)) - 1] / 1e3
     assert _summed(runs).requests == len(samples)
+
+
+def test_turns_last_whole_seconds_and_fill_the_point():
+    assert turns(10, 5) == (2, 5)
+    assert turns(3, 5) == (1, 3)
+    assert turns(6, 5) == (1, 6)
+    assert turns(10, 1) == (10, 1)
+    assert turns(10, 0) == (10, 1)
