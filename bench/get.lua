@@ -1,21 +1,8 @@
--- wrk script: GET one URL (optionally with a session cookie); prints the latency figures.
+-- wrk script: GET one URL (optionally with a session cookie); reports as bench/report.lua does.
 function init(args)
   if args[1] then wrk.headers["Cookie"] = args[1] end
   wrk.headers["Accept-Encoding"] = "br, gzip"
 end
 
-function done(summary, latency, requests)
-  local s = summary.errors
-  io.write(string.format(
-    "RESULT {\"requests\":%d,\"seconds\":%f,\"p50\":%f,\"p95\":%f,\"p99\":%f,\"status_errors\":%d,\"socket_errors\":%d}\n",
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3,
-    latency:percentile(95) / 1e3, latency:percentile(99) / 1e3, s.status,
-    s.connect + s.read + s.write + s.timeout))
-  -- the whole latency distribution (microseconds, count), for figures over several runs
-  local entries = {}
-  for i = 1, #latency do
-    local value, count = latency(i)
-    entries[#entries + 1] = string.format("[%d,%d]", value, count)
-  end
-  io.write("LATENCY [" .. table.concat(entries, ",") .. "]\n")
-end
+-- done(): bench/report.lua, next to this script
+dofile(debug.getinfo(1, "S").source:match("^@(.*/)") .. "report.lua")

@@ -77,7 +77,7 @@ def bench_database(name: str, url: str, seconds: int, workers: int | None, log,
                 load.run(base + path, "get.lua", [cookie], 1, 2)
                 result["pages"][label] = load.run(base + path, "get.lua", [cookie], 1, max(3, seconds // 2)).__dict__
         result["floor"], result["save"] = {}, {}
-        floor = load.Point(base + "/healthz/live", "get.lua", list)
+        floor = load.Point(base + "/healthz/live", "get.lua", lambda: [])
         for clients in CLIENTS:
             if not has_save:
                 log(f"   floor, {clients} clients")
