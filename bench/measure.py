@@ -34,10 +34,13 @@ def teacher_session(base: str) -> tuple[str, str]:
 
 
 def save_cells(database_url: str, count: int = 60) -> list[str]:
-    """Score cells the benchmark teacher may save (course 1, first sitting), as "path#version".
+    """Score cells the benchmark teacher may save (course 1, first sitting), as
+    "path#version#value" (value: the stored score, empty if none).
 
     Read just before each load run: a save names the version it is based on, and a stale
-    version would make every cell's first save a (correct, but here unwanted) conflict.
+    version would make every cell's first save a (correct, but here unwanted) conflict. The
+    stored value lets the first save change it: a save of what is stored already changes
+    nothing and keeps the version, which bench/save.lua cannot see in a compressed answer.
     """
     from teacherapp import create_app
     from teacherapp.extensions import db
@@ -50,15 +53,20 @@ def save_cells(database_url: str, count: int = 60) -> list[str]:
         subjects = db.session.scalars(select(Subject.id).where(Subject.course_id == 1)
                                       .order_by(Subject.position)).all()
         pairs = [(e, s) for s in subjects[:2] for e in enrolments][:count]
-        versions = {(e, s): v for e, s, v in db.session.execute(
-            select(Score.enrolment_id, Score.subject_id, Score.version)
+        stored = {(e, s): (v, value) for e, s, v, value in db.session.execute(
+            select(Score.enrolment_id, Score.subject_id, Score.version, Score.value)
             .where(Score.enrolment_id.in_(enrolments), Score.subject_id.in_(subjects[:2]),
                    Score.sitting == 1))}
         db.engine.dispose()
     with app.test_request_context():
         from flask import url_for
-        return [url_for("scoring.score_cell", course_id=1, enrolment_id=e, subject_id=s, sitting=1)
-                + f"#{versions.get((e, s), 0)}" for e, s in pairs]
+        cells = []
+        for e, s in pairs:
+            version, value = stored.get((e, s), (0, None))
+            path = url_for("scoring.score_cell", course_id=1, enrolment_id=e, subject_id=s,
+                           sitting=1)
+            cells.append(f"{path}#{version}#{'' if value is None else format(value, 'f')}")
+        return cells
 
 
 def has_endpoint(database_url: str, endpoint: str) -> bool:
@@ -129,7 +137,7 @@ def transfer_sizes(base: str, cookie: str, token: str, cell: str | None) -> dict
     manifest = re.search(r'<link[^>]*rel="manifest"[^>]*href="([^"]+)"', html)
     result = {"first_load_bytes": sum(items.values()), "items": items}
     if cell:
-        cell, version = cell.split("#")
+        cell, version, _ = cell.split("#")
         # as offline.js sends it: a 36-character key (crypto.randomUUID) with every save
         body = f"layout=exam&value=7&version={version}&idempotency_key={uuid.uuid4()}".encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": token,

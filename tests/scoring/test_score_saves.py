@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import brotli
 import pytest
 
 from teacherapp.extensions import db
@@ -28,6 +29,22 @@ def test_it_saves_a_comma_score_and_answers_with_a_small_fragment(setup, auth):
     score = stored_score(setup.pupils[0], setup.theory)
     assert score.value == Decimal("7.5") and score.version == 1
     assert score.updated_by_id == setup.teacher.id
+
+
+def test_a_browsers_save_gets_its_answer_compressed_and_small(setup, auth):
+    """Every browser accepts brotli: the answer goes out compressed (quality 2, cheap to make)."""
+    auth.login(setup.teacher)
+    response = auth.post(setup.score_url(setup.pupils[0], setup.theory),
+                         {"value": "7,5", "version": "0"}, htmx=True,
+                         headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "br"
+    body = brotli.decompress(response.data).decode()
+    assert 'value="7,5"' in body and "Opgeslagen" in body
+    assert len(response.data) < len(body) // 2
+    head = sum(len(f"{name}: {value}\r\n") for name, value in response.headers.items())
+    assert head + len(response.data) < 2048
+    assert stored_score(setup.pupils[0], setup.theory).version == 1
 
 
 def test_it_accepts_a_dot_and_shows_a_pass(setup, auth):
