@@ -3,10 +3,11 @@
     python -m bench.profile [--db sqlite|postgresql] [--n 200] roster|exam|save|floor [--profiler pyinstrument|cprofile|none|callgrind]
 
 Logs the benchmark teacher in with Flask's test client, warms the caches, then runs the
-request `--n` times under pyinstrument (needs `pip install pyinstrument`) or cProfile and
-prints where the time goes, with the mean CPU time per request. This is how the causes in
-docs/performance.md were found; it measures the app alone, without gunicorn, wrk or the
-other core's noise.
+request `--n` times (a save as a browser sends it: htmx headers, an idempotency key, and
+accepting a compressed answer) under pyinstrument (needs `pip install pyinstrument`) or
+cProfile and prints where the time goes, with the mean CPU time per request. This is how the
+causes in docs/performance.md were found; it measures the app alone, without gunicorn, wrk or
+the other core's noise.
 
 Seconds on this shared machine vary by a third from one minute to the next (a pure Python
 loop took 1.4 to 2.4 s). Instructions do not: for an A/B comparison, count them with
