@@ -2,8 +2,9 @@
 
 Flask-Compress does the work. Static files are not compressed here: teacherapp.ops.static_files
 serves them pre-compressed from memory, and marks them with Content-Encoding so this skips them.
-Fragments under COMPRESS_MIN_SIZE (a save's answer, usually) go out as they are: compressing
-a few hundred bytes costs more time than it saves on the wire.
+Answers under COMPRESS_MIN_SIZE (a short message, the health check) go out as they are:
+compressing a few hundred bytes costs more time than it saves on the wire. A save's answer, a
+1.4 KB fragment, is compressed: about 1.7 KB with its headers instead of 2.1 KB.
 """
 
 from __future__ import annotations
