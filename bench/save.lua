@@ -8,7 +8,7 @@
 -- Lua cannot read: each request carries its number as X-Request-ID, which the app sends back
 -- (teacherapp.ops.logs), so the answer's cell is known; a save answered 200 stored base + 1.
 -- An uncompressed answer (a server without compression) still gives its version itself.
-local ready, versions, values, in_flight, headers = {}, {}, {}, {}, {}
+local ready, versions, values, in_flight, request_headers = {}, {}, {}, {}, {}
 local cookie, token, prefix
 local sent = 0
 
@@ -27,7 +27,7 @@ function init(args)
   wrk.headers["HX-Request"] = "true"
   wrk.headers["Accept-Encoding"] = "br, gzip"
   -- wrk.format sends the headers it is given instead of wrk.headers, not with them
-  for name, value in pairs(wrk.headers) do headers[name] = value end
+  for name, value in pairs(wrk.headers) do request_headers[name] = value end
 end
 
 function request()
@@ -38,8 +38,8 @@ function request()
     .. "&idempotency_key=" .. prefix .. "-" .. sent
   local id = "bench-" .. sent
   in_flight[id] = path
-  headers["X-Request-ID"] = id
-  return wrk.format("POST", path, headers, body)
+  request_headers["X-Request-ID"] = id
+  return wrk.format("POST", path, request_headers, body)
 end
 
 function response(status, headers, body)

@@ -33,7 +33,7 @@ def warm(app: Flask) -> None:
     from teacherapp.i18n import request_translations
 
     # The first compressor costs ~8 ms.
-    brotli.compress(b"<p>warm</p>" * 100, quality=app.config.get("COMPRESS_BR_LEVEL", 2))
+    brotli.compress(b"<p>warm</p>" * 100, quality=app.config["COMPRESS_BR_LEVEL"])
     for name in app.jinja_env.list_templates(extensions=("html", "txt", "xml", "js")):
         app.jinja_env.get_template(name)
     for language in ("nl", "en"):
