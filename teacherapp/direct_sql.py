@@ -90,8 +90,10 @@ class DirectStatement:
             return [constructed[name] for name in compiled.positional_names]
         return constructed
 
-    def execute(self, connection: Connection, values: Mapping[str, Any]) -> DirectResult:
-        """Run on `connection` (the session's: `db.session.connection()`)."""
+    def execute(self, connection: Connection | Any, values: Mapping[str, Any]) -> DirectResult:
+        """Run on `connection`: the session's (`db.session.connection()`) or a save's pooled
+        one (`teacherapp.transactions.statement_connection()`); only its `dialect` and its
+        pool connection's `dbapi_connection` are used."""
         dialect = connection.dialect
         compiled = self._compiled_for(dialect)
         parameters = self._parameters(compiled, values)

@@ -20,7 +20,6 @@ from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import aliased
 
 from teacherapp.direct_sql import DirectStatement
-from teacherapp.extensions import db
 from teacherapp.models import (
     AssessmentContext,
     Course,
@@ -42,6 +41,7 @@ from teacherapp.models import (
 )
 from teacherapp.permissions import recognised_for_course_type
 from teacherapp.scoring.logic import PupilFacts, ScoreCell, mark_of
+from teacherapp.transactions import statement_connection
 
 
 def _scoped(stmt: Select, teachers_only: bool) -> Select:
@@ -136,7 +136,7 @@ def load_score_cell(
     """The cell, if this user may see it; None otherwise (the route answers 404)."""
     teachers_only, params = _params(user, course_id=course_id, enrolment_id=enrolment_id,
                                     subject_id=subject_id, sitting=sitting)
-    row = _score_cell_statement(teachers_only).execute(db.session.connection(), params).first()
+    row = _score_cell_statement(teachers_only).execute(statement_connection(), params).first()
     if row is None:
         return None
     (track, start_date, minimum_age, paid_at, passed_before, birth_date, first_name, last_name,
@@ -226,7 +226,7 @@ def load_level_cell(
     """
     teachers_only, params = _params(user, course_id=course_id, enrolment_id=enrolment_id,
                                     criterion_id=criterion_id, context=context)
-    rows = _level_cell_statement(teachers_only).execute(db.session.connection(), params).rows
+    rows = _level_cell_statement(teachers_only).execute(statement_connection(), params).rows
     if not rows:
         return None
     head = rows[0]

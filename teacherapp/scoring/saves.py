@@ -61,8 +61,14 @@ def _commit_keeping_loaded_rows() -> None:
     The answer is rendered before the commit, so nothing is read from the database after it;
     but the after-request hooks look at current_user, and an expired user would be loaded
     again: a second SELECT and, on SQLite, a second write transaction per save.
+    A PostgreSQL save whose write ran outside the session (teacherapp.transactions,
+    `statement_connection`) has nothing to commit there.
     """
+    if not db.session.registry.has():
+        return
     session = db.session()
+    if not session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        return
     session.expire_on_commit = False
     try:
         session.commit()

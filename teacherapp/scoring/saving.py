@@ -37,7 +37,7 @@ from teacherapp.models import AssessmentContext, AuditEvent, Score, SkillAssessm
 from teacherapp.models.types import UTCDateTime
 from teacherapp.rules import Mark, format_score
 from teacherapp.scoring import idempotency
-from teacherapp.transactions import start_writing
+from teacherapp.transactions import start_writing, statement_connection
 
 
 class Outcome(enum.StrEnum):
@@ -180,18 +180,16 @@ def write_score(
         answer = answer_for(score_id, version)  # known before the write: it is base + 1
         params = {"row_id": score_id, "base": base_version, "new_value": value,
                   "new_absence": absence, "new_by": user_id, "new_at": _now()}
-        if db.session.get_bind().dialect.name == "postgresql":
-            start_writing(single_statement=True)
+        if db.engine.dialect.name == "postgresql":  # one statement, outside the session
             if idempotency_key is not None:
                 params |= {"idempotency_key": idempotency_key, "idempotency_user": user_id,
                            "idempotency_body": answer, "idempotency_at": params["new_at"]}
-            result = _score_write(idempotency_key is not None).execute(db.session.connection(), {
+            result = _score_write(idempotency_key is not None).execute(statement_connection(), {
                 **params, "audit_actor": user_id, "audit_at": params["new_at"],
                 "audit_entity_id": str(score_id), "audit_field": audit_values["field"],
                 "audit_old": audit_values["old"], "audit_new": audit_values["new"],
                 "audit_course": course_id})
             if len(result.rows) != 1:  # one audit row per updated row: none on a conflict
-                db.session.rollback()
                 return CONFLICT
             return Written(Outcome.SAVED, score_id, version, answer)
         start_writing()
