@@ -27,6 +27,8 @@ _LIMIT = 4096  # pairs a process remembers; then it starts afresh
 
 class RememberingCSRFProtect(CSRFProtect):
     def protect(self, apply_exemptions: bool = False) -> None:
+        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return  # as Flask-WTF's own check ends for a GET, here before its exemption lookups
         pair = self._pair()
         if pair is None:
             super().protect(apply_exemptions=apply_exemptions)
@@ -47,8 +49,6 @@ class RememberingCSRFProtect(CSRFProtect):
     def _pair(self) -> tuple[str, str] | None:
         """The token sent and the session value it must sign, when a remembered check may apply."""
         config = current_app.config
-        if request.method not in config["WTF_CSRF_METHODS"]:
-            return None
         if config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None:
             return None  # a token that expires must be checked each time
         stored = session.get(config["WTF_CSRF_FIELD_NAME"])

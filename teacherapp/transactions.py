@@ -194,7 +194,7 @@ def statement_connection() -> Connection | PooledConnection:
 
 def give_back_statement_connection(exc: BaseException | None = None) -> None:
     """Teardown: the request's pool connection goes back to the pool (a broken one is dropped)."""
-    held = g.pop(_HELD, None) if has_request_context() else None
+    held = g.pop(_HELD, None)
     if held is None:
         return
     pooled = held.connection
@@ -248,5 +248,10 @@ def init_app(app: Flask) -> None:
     install()
     # Request teardown runs while the request is still known, before the app context's
     # teardown where Flask-SQLAlchemy closes (rolls back) the session.
-    app.teardown_request(end_clean_read)
-    app.teardown_request(give_back_statement_connection)
+    app.teardown_request(_end_request)
+
+
+def _end_request(exc: BaseException | None = None) -> None:
+    # One teardown for both: Flask looks each teardown function up as sync or async first.
+    give_back_statement_connection(exc)
+    end_clean_read(exc)
