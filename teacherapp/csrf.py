@@ -1,8 +1,8 @@
 """Flask-WTF's CSRF check, without verifying the same token again on every save.
 
 For every POST, Flask-WTF's `validate_csrf` builds an itsdangerous serializer, derives its key
-and checks the token's HMAC: 0.25 M of a save's 5.67 M instructions (callgrind, 300 saves on
-PostgreSQL), more than the save's own SELECT in Python. The token a page carries stays the same
+and checks the token's HMAC: about 0.25 M of a save's 5.67 M instructions (callgrind, 300
+saves on PostgreSQL). The token a page carries stays the same
 for the whole session: it signs the session's own `csrf_token` value, and this app sets no time
 limit (`WTF_CSRF_TIME_LIMIT = None`). So a teacher's saves send the same token, request after
 request, just as they send the same session cookie (teacherapp.auth.cookie_session).

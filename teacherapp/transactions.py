@@ -18,12 +18,11 @@ and ours) every statement takes its own snapshot inside a transaction too, so a 
 the reads only costs two round trips (psycopg sends BEGIN and COMMIT on their own). Its
 write then either runs in a transaction (`start_writing()`: the next statement sends BEGIN,
 the commit sends COMMIT) or, when it is one statement, atomic by itself, on its own
-(`start_writing(single_statement=True)`: a score's UPDATE with its audit row and its
-idempotency record, one WITH statement). A saved score then costs two round trips instead
-of seven: the cell (whose SELECT also checks the login, teacherapp.auth.claims) and the write.
-
-Those two statements need no ORM session at all: `statement_connection()` gives a save the
-pool's DBAPI connection itself, in autocommit, for the rest of the request (below).
+(`start_writing(single_statement=True)`: an unchanged score's stored answer, one INSERT).
+A saved score costs two round trips instead of seven: the cell (whose SELECT also checks the
+login, teacherapp.auth.claims) and one WITH statement that writes the score, its audit row
+and its idempotency record. Those two need no ORM session at all: `statement_connection()`
+gives them the pool's DBAPI connection itself, in autocommit, for the rest of the request.
 """
 
 from __future__ import annotations
@@ -164,9 +163,9 @@ def statement_connection() -> Connection | PooledConnection:
     PostgreSQL: the pool's connection, taken once per request with `Engine.raw_connection()`
     (the pool's own checkout; its reset and invalidation apply as to any other) and put in
     autocommit, given back at the request's teardown. Through the ORM session the same two
-    statements also paid for a session transaction, an engine Connection with its begin and
-    commit events and the session's commit: 0.32 M of a save's 5.67 M instructions
-    (callgrind, 300 saves). Only for statements atomic on their own: a read, or one WITH
+    statements also paid for the session, a session transaction, an engine Connection with
+    its begin and commit events and the session's commit: 0.43 M of a save's 5.67 M
+    instructions (callgrind, 300 saves). Only for statements atomic on their own: a read, or one WITH
     statement that writes (the view must not have begun a transaction it expects them in).
 
     SQLite: the session's connection, on which a save takes the writers' turn for its write
