@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
 from teacherapp.extensions import db
 from teacherapp.transactions import PooledConnection, statement_connection
@@ -26,11 +25,16 @@ def test_sqlite_uses_the_sessions_connection(app):
         assert statement_connection() is db.session.connection()
 
 
-def test_one_pooled_connection_per_request_in_autocommit_and_given_back(app):
+def _pool(app):
+    """The PostgreSQL engine's pool and how many connections are out of it now."""
     _postgresql_only(app)
     with app.app_context():
         pool = db.engine.pool
-        before = pool.checkedout()
+    return pool, pool.checkedout()
+
+
+def test_one_pooled_connection_per_request_in_autocommit_and_given_back(app):
+    pool, before = _pool(app)
     with app.test_request_context(SAVE, method="POST"):
         held = statement_connection()
         assert isinstance(held, PooledConnection)
@@ -44,10 +48,7 @@ def test_one_pooled_connection_per_request_in_autocommit_and_given_back(app):
 
 
 def test_a_broken_connection_is_dropped_not_given_back(app):
-    _postgresql_only(app)
-    with app.app_context():
-        pool = db.engine.pool
-        before = pool.checkedout()
+    pool, before = _pool(app)
     with app.test_request_context(SAVE, method="POST"):
         held = statement_connection()
         broken = held.connection.dbapi_connection
@@ -56,7 +57,7 @@ def test_a_broken_connection_is_dropped_not_given_back(app):
     with app.test_request_context(SAVE, method="POST"):
         fresh = statement_connection().connection.dbapi_connection
         assert fresh is not broken
-        assert fresh.execute(text("SELECT 1").text).fetchone() == (1,)
+        assert fresh.execute("SELECT 1").fetchone() == (1,)
 
 
 def test_a_save_on_postgresql_makes_no_orm_session(auth, make, app, monkeypatch):

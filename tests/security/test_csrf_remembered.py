@@ -91,30 +91,33 @@ def test_a_new_secret_key_forgets_every_remembered_token(database_url, checks):
     assert checks == [token, token]
 
 
-def test_over_https_the_referrer_is_checked_on_every_request(database_url, checks):
-    app = _probe_app(database_url)
-    client = app.test_client()
-    https = {"base_url": "https://school.example/"}
-    token = client.get("/csrf-probe", **https).get_data(as_text=True)
+HTTPS = {"base_url": "https://school.example/"}
+
+
+def _https_client_with_a_remembered_token(database_url):
+    """A client over HTTPS whose token was verified once (with a good referrer)."""
+    client = _probe_app(database_url).test_client()
+    token = client.get("/csrf-probe", **HTTPS).get_data(as_text=True)
     good = {"X-CSRFToken": token, "Referer": "https://school.example/courses/1"}
-    assert client.post("/csrf-probe", headers=good, **https).status_code == 200
+    assert client.post("/csrf-probe", headers=good, **HTTPS).status_code == 200
+    return client, token, good
+
+
+def test_over_https_the_referrer_is_checked_on_every_request(database_url, checks):
+    client, token, good = _https_client_with_a_remembered_token(database_url)
     assert checks == [token]
     for referer in (None, "https://elsewhere.example/", "http://school.example/"):
         headers = {"X-CSRFToken": token} | ({"Referer": referer} if referer else {})
-        assert client.post("/csrf-probe", headers=headers, **https).status_code == 400
-    assert client.post("/csrf-probe", headers=good, **https).status_code == 200
+        assert client.post("/csrf-probe", headers=headers, **HTTPS).status_code == 400
+    assert client.post("/csrf-probe", headers=good, **HTTPS).status_code == 200
 
 
 def test_an_exempt_view_stays_exempt_with_a_remembered_token(database_url, checks):
-    app = _probe_app(database_url)
-    client = app.test_client()
-    https = {"base_url": "https://school.example/"}
-    token = client.get("/csrf-probe", **https).get_data(as_text=True)
-    good = {"X-CSRFToken": token, "Referer": "https://school.example/"}
-    assert client.post("/csrf-probe", headers=good, **https).status_code == 200
+    client, token, _ = _https_client_with_a_remembered_token(database_url)
     no_referrer = {"X-CSRFToken": token}
-    assert client.post("/csrf-exempt-probe", headers=no_referrer, **https).status_code == 200
-    assert client.post("/csrf-exempt-probe", **https).status_code == 200
+    assert client.post("/csrf-exempt-probe", headers=no_referrer, **HTTPS).status_code == 200
+    assert client.post("/csrf-exempt-probe", **HTTPS).status_code == 200
+    assert client.post("/csrf-probe", headers=no_referrer, **HTTPS).status_code == 400
 
 
 def test_a_get_is_never_checked(database_url, checks):
