@@ -27,8 +27,10 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or (max(2, _cores) if _sqlite el
 worker_class = "sync"
 # Behind a reverse proxy that buffers slow clients; a phone on 3G never holds a worker.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-# An XLSX export of every school takes seconds, not minutes; anything longer is stuck.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+# An XLSX export of every school takes seconds; anything longer is stuck. Below the
+# browser's save timeout (offline.js, 30 s), so a stuck save is answered before the phone
+# gives up on it; the database's own limits (teacherapp.config) end most waits far sooner.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "25"))
 graceful_timeout = 30
 # Recycle workers now and then, so a slow leak never becomes an outage. Not too often: at
 # 5,000 a worker under load was replaced every 3 seconds, and each new one starts with empty
@@ -37,13 +39,6 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
 max_requests_jitter = max_requests // 10
 # Heartbeat files in memory, not on a possibly slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
-
-# SQLite: a process the master starts copies the write-ahead log back twice a second and lets
-# it start afresh, so a save never does (teacherapp/ops/sqlite_checkpoint.py); the requests
-# only would past 10,000 log pages.
-_background_checkpoint = _sqlite and os.environ.get("SQLITE_BACKGROUND_CHECKPOINT", "1") == "1"
-if _background_checkpoint:
-    os.environ.setdefault("SQLITE_WAL_AUTOCHECKPOINT", "10000")
 
 # Load the app once in the master: workers start fast and share the compiled code.
 preload_app = True
@@ -58,38 +53,6 @@ os.environ.setdefault("LOG_FORMAT", "json")
 # ProxyFix in the app (PROXY_HOPS) decides which forwarded headers to trust; gunicorn
 # itself then needs no list of trusted proxies.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-
-
-def when_ready(server):  # noqa: ANN001 (gunicorn's hook signature)
-    """In the master, before the first fork: every worker starts with warm caches.
-
-    Then gc.freeze(): the app's long-lived objects leave the garbage collector's view, so a
-    worker's collections only walk what its requests made (and do not write to, and thereby
-    copy, the pages it shares with the master), as the gc module's documentation advises
-    for a fork without exec.
-    """
-    import gc
-
-    from teacherapp.ops.warm import warm
-
-    warm(server.app.wsgi())
-    gc.collect()
-    gc.freeze()
-    if _background_checkpoint:
-        from teacherapp.extensions import db
-        from teacherapp.ops.sqlite_checkpoint import start_in_background
-
-        with server.app.wsgi().app_context():  # the engine's URL: a relative path resolved
-            url = db.engine.url.render_as_string(hide_password=False)
-        _helpers.append(start_in_background(url))
-
-
-_helpers: list = []  # processes the master started; they end with it
-
-
-def on_exit(server):  # noqa: ANN001 (gunicorn's hook signature)
-    for process in filter(None, _helpers):
-        process.terminate()
 
 
 def post_fork(server, worker):  # noqa: ANN001 (gunicorn's hook signature)

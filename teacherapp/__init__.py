@@ -6,8 +6,6 @@ import os
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -43,11 +41,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from teacherapp import formatting, htmx, i18n, security, transactions
+    from teacherapp import database, formatting, htmx, i18n, security  # noqa: F401 (listeners)
     from teacherapp.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
-    transactions.init_app(app)
     migrate.init_app(
         app, db, directory=os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "migrations")),
         render_as_batch=True, compare_type=True,
@@ -65,58 +62,13 @@ def _init_extensions(app: Flask) -> None:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from teacherapp.auth.cookie_session import RememberingCookieSessionInterface
     from teacherapp.auth.session import init_login_manager
 
-    app.session_interface = RememberingCookieSessionInterface()
     init_login_manager(login_manager)
 
     from teacherapp import ops
 
     ops.init_app(app)  # last: health, JSON logs, compression, hashed static files
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """SQLite: enforce foreign keys, and WAL so readers never block the teacher's save."""
-    module = type(dbapi_connection).__module__
-    if not module.startswith("sqlite3"):
-        return
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    # Under gunicorn a process of the master's checkpoints (teacherapp.ops.sqlite_checkpoint).
-    autocheckpoint = os.environ.get("SQLITE_WAL_AUTOCHECKPOINT", "")
-    if autocheckpoint.isdigit():
-        cursor.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint)}")
-    cursor.close()
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(conn: Any) -> None:
-    """SQLite: a write transaction takes the write lock when it starts (BEGIN IMMEDIATE).
-
-    With a deferred BEGIN, two requests that both read and then write can deadlock on the
-    lock upgrade, and SQLite answers "database is locked" at once, ignoring busy_timeout.
-    BEGIN IMMEDIATE makes the second writer wait its turn (up to busy_timeout) instead.
-    This is SQLAlchemy's pysqlite recipe (isolation_level None, then our own BEGIN), applied
-    to write requests (POST, PUT, PATCH, DELETE). GET requests never write (tests/security
-    proves it) and keep pysqlite's own handling, so in WAL mode they never wait for a
-    writer nor make one wait; so does work outside a request (CLI commands, test set-up).
-    A save reads first and begins its write transaction late (teacherapp.transactions).
-    """
-    if conn.dialect.name != "sqlite":
-        return
-    from teacherapp.transactions import is_write_transaction
-
-    dbapi_connection = conn.connection.dbapi_connection
-    if is_write_transaction():
-        dbapi_connection.isolation_level = None  # we begin, pysqlite stays out of it
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        dbapi_connection.isolation_level = ""  # pysqlite's default: BEGIN before a write
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -104,11 +104,25 @@ def normalise_database_url(url: str) -> str:
 
 def engine_options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
-        # A teacher's save must wait for a concurrent writer rather than fail.
-        return {"connect_args": {"timeout": 15}}
-    # No pool_pre_ping: it costs every request a round trip before its first query (a save:
-    # 0.3 ms of CPU and 0.4 ms of waiting, about a tenth, measured with bench.profile). A
-    # connection PostgreSQL dropped (a restart) fails one request per worker instead; that
-    # error makes SQLAlchemy discard the whole pool, and the offline queue retries a save
-    # that got a 5xx. Connections are renewed hourly so none outlives a proxy's idle limit.
-    return {"pool_recycle": 3600}
+        # A save waits for a concurrent writer rather than fail, but not for ever
+        # (teacherapp.database sets the same limit as busy_timeout).
+        return {"connect_args": {"timeout": 5}}
+    # pool_pre_ping: a connection PostgreSQL dropped (a restart, a terminated backend) is
+    # replaced before a request uses it, instead of costing that request a 500.
+    # The timeouts bound every wait: a lock held by a stuck request, a runaway statement, a
+    # transaction left open by a frozen worker. A request that hits one answers 503.
+    return {
+        "pool_pre_ping": True,
+        "pool_recycle": 3600,
+        "connect_args": {"options": " ".join(
+            f"-c {name}={value}" for name, value in POSTGRESQL_TIMEOUTS.items())},
+    }
+
+
+# Milliseconds; well below the browser's save timeout (offline.js) and gunicorn's timeout.
+POSTGRESQL_TIMEOUTS = {
+    "lock_timeout": int(os.environ.get("PG_LOCK_TIMEOUT_MS", "5000")),
+    "statement_timeout": int(os.environ.get("PG_STATEMENT_TIMEOUT_MS", "30000")),
+    "idle_in_transaction_session_timeout": int(
+        os.environ.get("PG_IDLE_IN_TRANSACTION_TIMEOUT_MS", "10000")),
+}

@@ -8,10 +8,10 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from teacherapp.csrf import RememberingCSRFProtect
 from teacherapp.i18n import Babel
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -31,7 +31,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
-csrf = RememberingCSRFProtect()
+csrf = CSRFProtect()
 babel = Babel()
 
 

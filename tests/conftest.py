@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
-from teacherapp import create_app, direct_sql
+from teacherapp import create_app
 from teacherapp.extensions import db
 from tests import factories
 from tests.factories import PASSWORD
@@ -170,15 +170,10 @@ def count_statements(app: Flask):  # counts on the serving app's engine
     def counting():
         counter = StatementCounter()
 
-        def direct(statement, parameters, dbapi_connection) -> None:
-            counter(None, None, statement)
-
         event.listen(engine, "before_cursor_execute", counter)
-        direct_sql.statement_listeners.append(direct)  # the save's statements (no engine events)
         try:
             yield counter
         finally:
             event.remove(engine, "before_cursor_execute", counter)
-            direct_sql.statement_listeners.remove(direct)
 
     return counting

@@ -18,6 +18,7 @@ from teacherapp.extensions import db
 from teacherapp.htmx import is_htmx_request
 from teacherapp.models import Course, CourseTeacher, Recognition, Role, User
 from teacherapp.permissions import secretariat_required
+from teacherapp.write_locks import lock_course
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ def course_teacher_link(course_id: int):
 @secretariat_required
 def course_teacher_unlink(course_id: int, teacher_id: int):
     course = get_or_404(Course, course_id)
+    lock_course(course.id)  # saves in progress finish first; later ones see the link gone
     link = db.session.scalar(select(CourseTeacher).where(
         CourseTeacher.course_id == course.id, CourseTeacher.teacher_id == teacher_id))
     if link is None:

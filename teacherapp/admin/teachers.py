@@ -24,6 +24,7 @@ from teacherapp.models import Course, CourseTeacher, CourseType, Recognition, Ro
 from teacherapp.models.types import utcnow
 from teacherapp.passwords import hash_password
 from teacherapp.permissions import secretariat_required
+from teacherapp.write_locks import lock_user
 
 
 def _get_teacher_or_404(teacher_id: int) -> User:
@@ -208,6 +209,7 @@ def recognition_revoke(teacher_id: int, recognition_id: int):
     recognition = get_or_404(Recognition, recognition_id)
     if recognition.teacher_id != teacher.id:
         abort(404)
+    lock_user(teacher.id)  # saves in progress finish first; later ones see the revocation
     if recognition.revoked_at is None:
         recognition.revoked_at = utcnow()
         audit.record("revoke", "recognition", recognition.id, field="revoked_at",

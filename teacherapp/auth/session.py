@@ -24,7 +24,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, logout_user, user_loaded_from_cookie
 
-from teacherapp.auth import claims
 from teacherapp.extensions import db
 from teacherapp.models import User
 
@@ -40,14 +39,10 @@ def load_user(user_token: str) -> User | None:
     match = _USER_TOKEN.fullmatch(user_token or "")
     if match is None:
         return None
-    claimed = claims.claimed_user(user_token)  # a save: its cell's SELECT checks the login
-    if claimed is not None:
-        return claimed
     user_id, version = match.groups()
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None
-    claims.remember(user_token, user)
     return user
 
 

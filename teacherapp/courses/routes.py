@@ -25,7 +25,6 @@ from teacherapp.courses.queries import (
 from teacherapp.htmx import render_page_or_partial
 from teacherapp.permissions import get_course_or_404, get_enrolment_or_404, has_any_recognition
 from teacherapp.rules import school_year_of
-from teacherapp.transactions import page_reads_in_autocommit
 
 # Pages of the scoring area a course page links to: (endpoint, label, url arguments,
 # shown to the secretariat too). Links appear only once that area provides the endpoint.
@@ -49,7 +48,6 @@ def render_my_courses() -> str:
 
 @bp.route("/")
 @login_required
-@page_reads_in_autocommit
 def index():
     return render_my_courses()
 
@@ -66,7 +64,6 @@ def scoring_links(course_id: int) -> list[tuple[str, str]]:
 
 @bp.route("/<int:course_id>")
 @login_required
-@page_reads_in_autocommit
 def show(course_id: int) -> Response:
     course = get_course_or_404(course_id)
     form = RosterSearchForm(request.args)
@@ -84,7 +81,6 @@ def show(course_id: int) -> Response:
 
 @bp.route("/<int:course_id>/pupils/<int:enrolment_id>")
 @login_required
-@page_reads_in_autocommit
 def pupil(course_id: int, enrolment_id: int) -> str:
     enrolment = get_enrolment_or_404(course_id, enrolment_id)
     course = enrolment.course
@@ -99,7 +95,6 @@ def pupil(course_id: int, enrolment_id: int) -> str:
 
 @bp.route("/<int:course_id>/content")
 @login_required
-@page_reads_in_autocommit
 def content(course_id: int) -> str:
     course = get_course_or_404(course_id)
     overview = load_content_overview(course)

@@ -5,12 +5,10 @@ from flask_login import login_required
 
 from teacherapp.courses.routes import render_my_courses
 from teacherapp.main import bp
-from teacherapp.transactions import page_reads_in_autocommit
 
 
 @bp.route("/")
 @login_required
-@page_reads_in_autocommit
 def home():
     """The course cards: a teacher's own courses; every course for the secretariat.
 

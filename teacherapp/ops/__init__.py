@@ -1,5 +1,4 @@
-"""Production machinery: health checks, structured logs, compression, hashed static files,
-and SQLite writers taking turns.
+"""Production machinery: health checks, structured logs, compression, hashed static files.
 
 Nothing here knows about courses or scores; `init_app` wires it into any app.
 """
@@ -10,10 +9,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from teacherapp.ops import compression, health, logs, sqlite_writers, static_files
+    from teacherapp.ops import compression, health, logs, static_files
 
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        sqlite_writers.install()
     logs.init_app(app)
     static_files.init_app(app)
     compression.init_app(app)

@@ -1,13 +1,9 @@
-"""Loading one score or rubric cell for a save: permission and facts in a single query.
+"""Loading one score or rubric cell: permission and facts in a single query.
 
-The save path is the hottest path of the app (a class of 24 at the pool's edge), so a cell
-is authorised and described by one SELECT that joins course, teacher link, recognition,
-enrolment, pupil, subject, submission, exemption and the stored score.
-
-Each SELECT is built once per process with bound parameters (`_score_cell_query`,
-`_level_cell_query`) and executed with the request's values: constructing a ten-table join
-with SQLAlchemy's expression language costs more CPU than running it (profiled: about
-two thirds of a save's time went to building this statement anew on every request).
+A cell is authorised and described by one SELECT that joins course, teacher link,
+recognition, enrolment, pupil, subject, submission, exemption and the stored score. A save
+runs it inside its write transaction, after teacherapp.write_locks, so what it checked still
+holds when the save commits.
 """
 
 from __future__ import annotations
@@ -19,7 +15,7 @@ from functools import cache
 from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import aliased
 
-from teacherapp.direct_sql import DirectStatement
+from teacherapp.extensions import db
 from teacherapp.models import (
     AssessmentContext,
     Course,
@@ -41,14 +37,12 @@ from teacherapp.models import (
 )
 from teacherapp.permissions import recognised_for_course_type
 from teacherapp.scoring.logic import PupilFacts, ScoreCell, mark_of
-from teacherapp.transactions import statement_connection
 
 
 def _scoped(stmt: Select, teachers_only: bool) -> Select:
     """Teachers only reach courses they are linked to and recognised for (`:user_id`).
 
-    The same statement checks the login (`:session_version`, active, a teacher), so that a
-    save needs no query of its own for it (teacherapp.auth.claims).
+    The same statement checks the login (`:session_version`, active, a teacher).
     """
     if not teachers_only:
         return stmt
@@ -75,17 +69,6 @@ class ScoreCellContext:
     score_id: int | None
     cell: ScoreCell
     exemption_kind: str | None
-
-
-def direct_statements() -> list[DirectStatement]:
-    """The cell SELECTs, for a process to compile before it forks (teacherapp.ops.warm)."""
-    return [statement(teachers_only) for statement in (_score_cell_statement, _level_cell_statement)
-            for teachers_only in (True, False)]
-
-
-@cache
-def _score_cell_statement(teachers_only: bool) -> DirectStatement:
-    return DirectStatement(_score_cell_query(teachers_only))
 
 
 @cache
@@ -136,7 +119,7 @@ def load_score_cell(
     """The cell, if this user may see it; None otherwise (the route answers 404)."""
     teachers_only, params = _params(user, course_id=course_id, enrolment_id=enrolment_id,
                                     subject_id=subject_id, sitting=sitting)
-    row = _score_cell_statement(teachers_only).execute(statement_connection(), params).first()
+    row = db.session.execute(_score_cell_query(teachers_only), params).first()
     if row is None:
         return None
     (track, start_date, minimum_age, paid_at, passed_before, birth_date, first_name, last_name,
@@ -186,11 +169,6 @@ class LevelCellContext:
 
 
 @cache
-def _level_cell_statement(teachers_only: bool) -> DirectStatement:
-    return DirectStatement(_level_cell_query(teachers_only))
-
-
-@cache
 def _level_cell_query(teachers_only: bool) -> Select:
     """One row per level; parameters :course_id, :enrolment_id, :criterion_id, :context (:user_id)."""
     stmt = (
@@ -226,7 +204,7 @@ def load_level_cell(
     """
     teachers_only, params = _params(user, course_id=course_id, enrolment_id=enrolment_id,
                                     criterion_id=criterion_id, context=context)
-    rows = _level_cell_statement(teachers_only).execute(statement_connection(), params).rows
+    rows = db.session.execute(_level_cell_query(teachers_only), params).all()
     if not rows:
         return None
     head = rows[0]

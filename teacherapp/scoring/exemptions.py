@@ -1,6 +1,12 @@
-"""Exemptions per subject (vrijstelling, or a repeater keeping a pass), by teacher or secretariat."""
+"""Exemptions per subject (vrijstelling, or a repeater keeping a pass), by teacher or secretariat.
+
+Each form carries what the teacher saw (`seen`: a fingerprint of the exemption then, or
+"none"); a change made meanwhile on another device is shown, not overwritten (409).
+"""
 
 from __future__ import annotations
+
+import hashlib
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,6 +26,7 @@ from teacherapp.models import (
 from teacherapp.permissions import get_enrolment_or_404
 from teacherapp.scoring import bp
 from teacherapp.scoring.forms import ExemptionForm, RemoveExemptionForm
+from teacherapp.write_locks import lock_for_pupil_change
 
 EXEMPTION_URL = "/<int:course_id>/pupils/<int:enrolment_id>/subjects/<int:subject_id>/exemption"
 
@@ -53,19 +60,45 @@ def _describe(exemption: Exemption | None) -> str | None:
     return f"{exemption.kind.value}: {exemption.reason}" if exemption else None
 
 
+def seen_fingerprint(exemption: Exemption | None) -> str:
+    """What a form remembers of the exemption it was shown with."""
+    if exemption is None:
+        return "none"
+    return hashlib.sha256(_describe(exemption).encode()).hexdigest()[:16]
+
+
+def _current(enrolment: Enrolment, subject: Subject) -> Exemption | None:
+    return db.session.scalars(select(Exemption).where(
+        Exemption.enrolment_id == enrolment.id, Exemption.subject_id == subject.id)).first()
+
+
+def _lock_or_404(course_id: int, enrolment: Enrolment) -> None:
+    if not lock_for_pupil_change(current_user, course_id, enrolment.id):
+        abort(404)
+
+
+def _changed_meanwhile(current: Exemption | None) -> bool:
+    return request.form.get("seen") != seen_fingerprint(current)
+
+
 @bp.route(EXEMPTION_URL, methods=["GET", "POST"])
 @login_required
 def exemption(course_id: int, enrolment_id: int, subject_id: int):
     enrolment, subject = _load(course_id, enrolment_id, subject_id)
-    current = db.session.scalars(select(Exemption).where(
-        Exemption.enrolment_id == enrolment.id, Exemption.subject_id == subject.id)).first()
+    if request.method == "POST":
+        _lock_or_404(course_id, enrolment)
+    current = _current(enrolment, subject)
     form = ExemptionForm(obj=current)
     locked = _locked_for_teacher(course_id)
     status = 200
     if request.method == "POST":
         if locked:
             abort(403)
-        if form.validate_on_submit():
+        if _changed_meanwhile(current):
+            flash(_("Not saved: this exemption was changed elsewhere meanwhile. "
+                    "Check what is stored now, then save again."), "error")
+            status = 409
+        elif form.validate_on_submit():
             old = _describe(current)
             if current is None:
                 current = Exemption(enrolment_id=enrolment.id, subject_id=subject.id,
@@ -82,22 +115,35 @@ def exemption(course_id: int, enrolment_id: int, subject_id: int):
             flash(_("Exemption saved: %(subject)s needs no score for %(pupil)s.",
                     subject=subject.name, pupil=enrolment.pupil.full_name), "success")
             return redirect(_back(course_id), 303)
-        status = 422
+        else:
+            status = 422
+    if status == 409:
+        db.session.rollback()
+        form = ExemptionForm(formdata=None, obj=current)
     return render_template("scoring/exemption.html", form=form, remove_form=RemoveExemptionForm(),
                            enrolment=enrolment, subject=subject, current=current, locked=locked,
-                           next=_back(course_id)), status
+                           seen=seen_fingerprint(current), next=_back(course_id)), status
 
 
 @bp.route(EXEMPTION_URL + "/remove", methods=["POST"])
 @login_required
 def remove_exemption(course_id: int, enrolment_id: int, subject_id: int):
     enrolment, subject = _load(course_id, enrolment_id, subject_id)
+    _lock_or_404(course_id, enrolment)
     if _locked_for_teacher(course_id):
         abort(403)
     if not RemoveExemptionForm().validate_on_submit():
         abort(400)
-    current = db.session.scalars(select(Exemption).where(
-        Exemption.enrolment_id == enrolment.id, Exemption.subject_id == subject.id)).first()
+    current = _current(enrolment, subject)
+    if _changed_meanwhile(current):
+        db.session.rollback()
+        flash(_("Not removed: this exemption was changed elsewhere meanwhile. "
+                "Check what is stored now."), "error")
+        return render_template(
+            "scoring/exemption.html", form=ExemptionForm(formdata=None, obj=current),
+            remove_form=RemoveExemptionForm(), enrolment=enrolment, subject=subject,
+            current=current, locked=False, seen=seen_fingerprint(current),
+            next=_back(course_id)), 409
     if current is not None:
         audit.record("delete", "exemption", current.id, field=f"subject_{subject.id}",
                      old=_describe(current), new=None, course_id=course_id)

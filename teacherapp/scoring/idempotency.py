@@ -8,8 +8,7 @@ the stored answer without changing anything again.
 The stored answer is looked up only when a save would not succeed on its own, or when storing
 its key collides: a repeat of a save that was applied always lands there, because versions
 only go up (the repeat's base version is behind, so it conflicts), or the cell already holds
-what it sends (storing the key again collides). A first save, by far the most common, thus
-costs no lookup.
+what it sends (storing the key again collides).
 """
 
 from __future__ import annotations
@@ -17,12 +16,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Response, make_response, request
-from sqlalchemy import Insert, Integer, String, Text, bindparam, delete, insert, literal, select
+from sqlalchemy import delete, insert, select
 
-from teacherapp.direct_sql import insert_into
 from teacherapp.extensions import db
 from teacherapp.models import IdempotentSave
-from teacherapp.models.types import UTCDateTime, utcnow
+from teacherapp.models.types import utcnow
 
 FIELD = "idempotency_key"
 MAX_LENGTH = 80
@@ -62,33 +60,15 @@ def stored_response(key: str | None, user_id: int) -> Response | None:
 def remember(key: str | None, user_id: int, status_code: int, body: str) -> None:
     """Store the answer under the key; the caller's commit makes it stick with the change.
 
-    One Core INSERT, sent at once on the session's connection (teacherapp.direct_sql): a key
-    stored before raises IntegrityError here (the caller rolls back and replays the stored
-    answer).
+    One Core INSERT, sent at once: a key stored before raises IntegrityError here (the
+    caller rolls back and replays the stored answer).
     """
     if key is None:
         return
-    INSERT.execute(db.session.connection(), {
+    db.session.execute(insert(IdempotentSave), {
         "key": key, "user_id": user_id, "status_code": status_code, "response_body": body,
         "created_at": utcnow()})
 
-
-def remember_with(source) -> Insert:  # noqa: ANN001 (a CTE or table of the caller's statement)
-    """INSERT the answer for each row of `source` (one, or none on a conflict).
-
-    Parameters :idempotency_key, :idempotency_user, :idempotency_body, :idempotency_at.
-    """
-    table = IdempotentSave.__table__
-    return insert(table).from_select(
-        ["key", "user_id", "status_code", "response_body", "created_at"],
-        select(bindparam("idempotency_key", type_=String), bindparam("idempotency_user",
-                                                                     type_=Integer),
-               literal(200, Integer), bindparam("idempotency_body", type_=Text),
-               bindparam("idempotency_at", type_=UTCDateTime())).select_from(source))
-
-
-INSERT = insert_into(IdempotentSave.__table__, "key", "user_id", "status_code", "response_body",
-                     "created_at")
 
 # How long a stored answer is kept. A phone's offline queue sends its saves again within
 # hours, at most days; a repeat of an older save still changes nothing (its base version is

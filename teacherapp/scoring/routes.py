@@ -12,7 +12,6 @@ from teacherapp.rules import SITTINGS, course_result, final_subject_result
 from teacherapp.scoring import bp
 from teacherapp.scoring.logic import mark_of, next_and_previous
 from teacherapp.scoring.sheet import attach_rubric, load_sheet, rubrics_of_course
-from teacherapp.transactions import page_reads_in_autocommit
 
 
 def _sitting() -> int:
@@ -24,7 +23,6 @@ def _sitting() -> int:
 
 @bp.route("/<int:course_id>/exam")
 @teacher_required
-@page_reads_in_autocommit
 def exam_mode(course_id: int):
     course = get_course_or_404(course_id)
     sitting = _sitting()
@@ -53,7 +51,6 @@ def exam_mode(course_id: int):
 
 @bp.route("/<int:course_id>/grid")
 @login_required
-@page_reads_in_autocommit
 def grid(course_id: int):
     course = get_course_or_404(course_id)
     sitting = _sitting()

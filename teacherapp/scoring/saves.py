@@ -3,6 +3,12 @@
 Every save is one POST answered with the cell's own fragment (`hx-target="this"`): the
 stored value, the result and the saved state, or why nothing was saved. Without JavaScript
 the same POST redirects back (Post/Redirect/Get) or shows the cell on a page of its own.
+
+A save is one transaction: lock the rows its checks are about (teacherapp.write_locks), load
+the cell with its checks, write with the version check, commit. A save based on a version
+that is no longer stored is refused (409, both values shown); the only way to write over
+another device's value is the teacher's "keep mine" after seeing both, sent as
+`resolve=mine` with the version shown then.
 """
 
 from __future__ import annotations
@@ -17,7 +23,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from teacherapp.auth.claims import confirm_login, login_checked_by_cell
 from teacherapp.extensions import db
 from teacherapp.htmx import is_htmx_request, render_page_or_partial
 from teacherapp.models import AssessmentContext, AuditEvent, SkillAssessment, Subject, User
@@ -35,7 +40,7 @@ from teacherapp.scoring.logic import Block, parse_version, same_mark
 from teacherapp.scoring.messages import BLOCK_TEXT, absence_text, parse_error_text
 from teacherapp.scoring.saving import Outcome, write_level, write_score
 from teacherapp.scoring.sheet import load_rubric, totals_for
-from teacherapp.transactions import reads_before_writing, start_writing
+from teacherapp.write_locks import lock_teacher_course_enrolment
 
 SCORE_URL = "/<int:course_id>/pupils/<int:enrolment_id>/subjects/<int:subject_id>/sittings/<int:sitting>"
 LEVEL_URL = "/<int:course_id>/pupils/<int:enrolment_id>/criteria/<int:criterion_id>/<context>"
@@ -55,25 +60,9 @@ def _safe_next(default: str) -> str:
     return default
 
 
-def _commit_keeping_loaded_rows() -> None:
-    """Commit without expiring what the session holds (the logged-in user).
-
-    The answer is rendered before the commit, so nothing is read from the database after it;
-    but the after-request hooks look at current_user, and an expired user would be loaded
-    again: a second SELECT and, on SQLite, a second write transaction per save.
-    A PostgreSQL save whose write ran outside the session (teacherapp.transactions,
-    `statement_connection`) has nothing to commit there.
-    """
-    if not db.session.registry.has():
-        return
-    session = db.session()
-    if not session.in_transaction() and not (session.new or session.dirty or session.deleted):
-        return
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
+def _keeping_mine() -> bool:
+    """The teacher saw both values after a conflict and chose her own."""
+    return request.form.get("resolve") == "mine"
 
 
 def _finish(body: str, status: int, key: str | None,
@@ -86,7 +75,6 @@ def _finish(body: str, status: int, key: str | None,
     """
     if status == 200:
         if key is not None and not stored:
-            start_writing(single_statement=True)
             try:
                 idempotency.remember(key, current_user.id, status, body)
             except IntegrityError:  # the same key was stored before, or raced in just now
@@ -95,7 +83,7 @@ def _finish(body: str, status: int, key: str | None,
                 if replay is None:
                     raise
                 return replay
-        _commit_keeping_loaded_rows()
+        db.session.commit()
     else:
         db.session.rollback()
         replay = idempotency.stored_response(key, current_user.id)
@@ -110,11 +98,8 @@ def _finish(body: str, status: int, key: str | None,
 
 
 def _not_found_unless_replayed(key: str | None) -> Response:
-    """A cell this user can no longer reach: 404, unless this is the repeat of a save applied.
-
-    The cell's SELECT also checked the login: if that is what failed, the login's own answer.
-    """
-    confirm_login()
+    """A cell this user can no longer reach: 404, unless this is the repeat of a save applied."""
+    db.session.rollback()
     replay = idempotency.stored_response(key, current_user.id)
     if replay is not None:
         return replay
@@ -150,21 +135,24 @@ def _typed_mark(ctx: ScoreCellContext) -> tuple[str, Mark | None, str | None]:
 
 @bp.route(SCORE_URL, methods=["GET", "POST"])
 @teacher_required
-@reads_before_writing
-@login_checked_by_cell
 def score_cell(course_id: int, enrolment_id: int, subject_id: int, sitting: int):
     if sitting not in SITTINGS:
         abort(404)
     layout = _layout()
-    key = idempotency.key_from_request() if request.method == "POST" else None
+    if request.method == "GET":
+        ctx = load_score_cell(current_user, course_id, enrolment_id, subject_id, sitting)
+        if ctx is None:
+            abort(404)
+        return render_page_or_partial("scoring/cell.html", "scoring/_score_cell.html",
+                                      **_score_view(ctx, layout))
+    key = idempotency.key_from_request()
     if not idempotency.is_valid_key(key):
         abort(400)
+    if not lock_teacher_course_enrolment(current_user, course_id, enrolment_id):
+        return _not_found_unless_replayed(key)
     ctx = load_score_cell(current_user, course_id, enrolment_id, subject_id, sitting)
     if ctx is None:
         return _not_found_unless_replayed(key)
-    if request.method == "GET":
-        return render_page_or_partial("scoring/cell.html", "scoring/_score_cell.html",
-                                      **_score_view(ctx, layout))
     # Only a plain form (no JavaScript) is redirected; htmx saves never build this URL.
     default_next = partial(url_for, "scoring.exam_mode", course_id=course_id, sitting=sitting,
                            subject=subject_id, pupil=enrolment_id)
@@ -196,7 +184,7 @@ def score_cell(course_id: int, enrolment_id: int, subject_id: int, sitting: int)
         course_id=course_id, enrolment_id=enrolment_id, subject_id=subject_id, sitting=sitting,
         score_id=ctx.score_id, stored_version=ctx.cell.version, base_version=base,
         old=ctx.cell.mark, new=mark, user_id=current_user.id, answer_for=saved_answer,
-        idempotency_key=key)
+        idempotency_key=key, keeping_mine=_keeping_mine())
     if written.outcome == Outcome.CONFLICT:
         replay = idempotency.stored_response(key, current_user.id)
         if replay is not None:  # a repeat of a save applied before
@@ -274,20 +262,24 @@ def _with_total(ctx: LevelCellContext, view: dict) -> dict:
 
 @bp.route(LEVEL_URL, methods=["GET", "POST"])
 @teacher_required
-@reads_before_writing
-@login_checked_by_cell
 def level_cell(course_id: int, enrolment_id: int, criterion_id: int, context: str):
     assessment_context = _context_or_404(context)
     layout = _layout()
-    key = idempotency.key_from_request() if request.method == "POST" else None
+    if request.method == "GET":
+        ctx = load_level_cell(current_user, course_id, enrolment_id, criterion_id,
+                              assessment_context)
+        if ctx is None:
+            abort(404)
+        return render_page_or_partial("scoring/cell.html", "scoring/_level_cell.html",
+                                      **_level_view(ctx, layout))
+    key = idempotency.key_from_request()
     if not idempotency.is_valid_key(key):
         abort(400)
+    if not lock_teacher_course_enrolment(current_user, course_id, enrolment_id):
+        return _not_found_unless_replayed(key)
     ctx = load_level_cell(current_user, course_id, enrolment_id, criterion_id, assessment_context)
     if ctx is None:
         return _not_found_unless_replayed(key)
-    if request.method == "GET":
-        return render_page_or_partial("scoring/cell.html", "scoring/_level_cell.html",
-                                      **_level_view(ctx, layout))
     default_next = partial(url_for, "scoring.exam_mode", course_id=course_id, pupil=enrolment_id)
     form = request.form
     raw = form["choose"] if "choose" in form else form.get("level_id", "")
@@ -313,21 +305,19 @@ def level_cell(course_id: int, enrolment_id: int, criterion_id: int, context: st
         body = render_template("scoring/_level_cell.html",
                                **_with_total(ctx, _level_view(ctx, layout, state="saved")))
         return _finish(body, 200, key, default_next)
-    start_writing()
     written = write_level(
         course_id=course_id, enrolment_id=enrolment_id, criterion_id=criterion_id,
         context=assessment_context, assessment_id=ctx.assessment_id,
         stored_version=ctx.version, base_version=base,
         old_level=_level_label(ctx, ctx.level_id, ctx.note),
         new_level_id=level_id, new_level=_level_label(ctx, level_id, note), note=note,
-        user_id=current_user.id)
+        user_id=current_user.id, keeping_mine=_keeping_mine())
     if written.outcome == Outcome.CONFLICT:
         fresh = load_level_cell(current_user, course_id, enrolment_id, criterion_id,
                                 assessment_context) or ctx
         body = render_template("scoring/_level_cell.html", **_level_view(
             fresh, layout, state="conflict", typed_level=level_id, typed_note=note))
         return _finish(body, 409, key, default_next)
-    db.session.flush()
     saved = replace(ctx, assessment_id=written.row_id, level_id=level_id, note=note,
                     version=written.version)
     body = render_template("scoring/_level_cell.html",

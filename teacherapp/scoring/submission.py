@@ -17,6 +17,7 @@ from teacherapp.progress import SittingProgress, load_sitting_progress
 from teacherapp.rules import SITTINGS
 from teacherapp.scoring import bp
 from teacherapp.scoring.forms import ReopenForm, SubmitForm
+from teacherapp.write_locks import lock_course
 
 
 def _progress(course: Course, sitting: int) -> SittingProgress:
@@ -62,6 +63,7 @@ def submit(course_id: int, sitting: int):
     if not current_user.is_teacher:
         abort(403)
     course = get_course_or_404(course_id)
+    lock_course(course.id)  # saves in progress finish first; later ones see the submission
     progress = _progress(course, sitting)
     if not SubmitForm().validate_on_submit():
         abort(400)
@@ -92,6 +94,7 @@ def submit(course_id: int, sitting: int):
 @secretariat_required
 def reopen(course_id: int, sitting: int):
     course = get_course_or_404(course_id)
+    lock_course(course.id)
     progress = _progress(course, sitting)
     form = ReopenForm()
     if not progress.is_submitted:

@@ -11,7 +11,7 @@
   var T = config.texts;
   var USER = config.user;
   var REPLAY_EVERY_MS = 20000;
-  var SAVE_TIMEOUT_MS = 15000;
+  var SAVE_TIMEOUT_MS = 30000;
   var META_FIELDS = { csrf_token: 1, version: 1, idempotency_key: 1 };
   var pendingCount = 0;
   var replaying = false;

@@ -6,6 +6,7 @@ import pytest
 
 from teacherapp.extensions import db
 from teacherapp.models import AuditEvent, Exemption, Submission, SubmissionState
+from teacherapp.scoring.exemptions import seen_fingerprint
 
 
 def _url(setup, enrolment=None):
@@ -23,7 +24,7 @@ def _exemption(setup):
 def test_teacher_and_secretariat_mark_a_subject_exempt_with_a_reason(setup, auth, client, who):
     auth.login(getattr(setup, who))
     assert client.get(_url(setup)).status_code == 200
-    response = auth.post(_url(setup), {"kind": "repeater_kept", "reason": "Geslaagd in 2025"})
+    response = auth.post(_url(setup), {"kind": "repeater_kept", "reason": "Geslaagd in 2025", "seen": "none"})
     assert response.status_code == 303
     exemption = _exemption(setup)
     assert exemption.kind.value == "repeater_kept" and exemption.reason == "Geslaagd in 2025"
@@ -33,7 +34,7 @@ def test_teacher_and_secretariat_mark_a_subject_exempt_with_a_reason(setup, auth
 
 def test_an_exemption_needs_a_reason(setup, auth):
     auth.login(setup.teacher)
-    response = auth.post(_url(setup), {"kind": "exemption", "reason": ""})
+    response = auth.post(_url(setup), {"kind": "exemption", "reason": "", "seen": "none"})
     assert response.status_code == 422
     assert "Geef een reden" in response.get_data(as_text=True)
     assert _exemption(setup) is None
@@ -41,8 +42,9 @@ def test_an_exemption_needs_a_reason(setup, auth):
 
 def test_removing_an_exemption(setup, auth):
     auth.login(setup.teacher)
-    auth.post(_url(setup), {"kind": "exemption", "reason": "Attest"})
-    assert auth.post(_url(setup) + "/remove").status_code == 303
+    auth.post(_url(setup), {"kind": "exemption", "reason": "Attest", "seen": "none"})
+    seen = seen_fingerprint(_exemption(setup))
+    assert auth.post(_url(setup) + "/remove", {"seen": seen}).status_code == 303
     assert _exemption(setup) is None
     assert [e.action for e in db.session.query(AuditEvent).filter_by(entity="exemption")] == [
         "create", "delete"]
@@ -52,7 +54,7 @@ def test_teacher_cannot_change_exemptions_after_submitting(setup, auth):
     db.session.add(Submission(course_id=setup.course.id, sitting=1,
                               state=SubmissionState.SUBMITTED))
     auth.login(setup.teacher)
-    assert auth.post(_url(setup), {"kind": "exemption", "reason": "Attest"}).status_code == 403
+    assert auth.post(_url(setup), {"kind": "exemption", "reason": "Attest", "seen": "none"}).status_code == 403
     assert _exemption(setup) is None
 
 
@@ -60,5 +62,38 @@ def test_teacher_cannot_change_exemptions_after_submitting(setup, auth):
 def test_outsiders_cannot_exempt(setup, auth, client, who, status):
     if who != "anonymous":
         auth.login(getattr(setup, who))
-    assert auth.post(_url(setup), {"kind": "exemption", "reason": "x"}).status_code == status
+    assert auth.post(_url(setup), {"kind": "exemption", "reason": "x", "seen": "none"}).status_code == status
+    assert _exemption(setup) is None
+
+
+def test_an_exemption_changed_elsewhere_is_shown_not_overwritten(setup, auth):
+    """Two devices opened the form on an empty cell; the second to save gets 409."""
+    auth.login(setup.teacher)
+    assert auth.post(_url(setup), {"kind": "exemption", "reason": "Attest A",
+                                   "seen": "none"}).status_code == 303
+    stale = auth.post(_url(setup), {"kind": "repeater_kept", "reason": "B", "seen": "none"})
+    assert stale.status_code == 409
+    body = stale.get_data(as_text=True)
+    assert "elders gewijzigd" in body and "Attest A" in body
+    exemption = _exemption(setup)
+    assert exemption.kind.value == "exemption" and exemption.reason == "Attest A"
+    assert db.session.query(AuditEvent).filter_by(entity="exemption").count() == 1
+
+
+def test_removing_an_exemption_changed_elsewhere_is_refused(setup, auth):
+    auth.login(setup.teacher)
+    auth.post(_url(setup), {"kind": "exemption", "reason": "Attest", "seen": "none"})
+    seen_before = seen_fingerprint(_exemption(setup))
+    auth.post(_url(setup), {"kind": "exemption", "reason": "Ander attest", "seen": seen_before})
+    assert auth.post(_url(setup) + "/remove", {"seen": seen_before}).status_code == 409
+    assert _exemption(setup).reason == "Ander attest"
+
+
+@pytest.mark.parametrize("seen", [None, "", "bogus"])
+def test_an_exemption_post_without_what_was_seen_changes_nothing(setup, auth, seen):
+    auth.login(setup.teacher)
+    data = {"kind": "exemption", "reason": "Attest"}
+    if seen is not None:
+        data["seen"] = seen
+    assert auth.post(_url(setup), data).status_code == 409
     assert _exemption(setup) is None
