@@ -39,6 +39,7 @@ def _translated_texts(translations: NullTranslations) -> dict[str, str]:
         "attention": _("Needs your attention (%(count)s)") % {"count": "{n}"},
         "lastSync": _("Last sync %(when)s") % {"when": "{when}"},
         "cellPending": _("waiting to be sent"),
+        "cellRetrying": _("server error: being retried"),
         "cellConflict": _("conflict: choose a value"),
         "cellRejected": _("not saved: see the queue"),
         "staleCopy": _("Offline copy, last refreshed on %(when)s") % {"when": "{when}"},

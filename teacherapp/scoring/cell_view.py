@@ -43,8 +43,8 @@ def _words_now() -> SimpleNamespace:
         "saved": _("Saved"), "not_saved": _("Not saved:"), "history": _("History"),
         "exempt": _("exempt"), "first_sitting": _("1st sitting"), "empty": _("empty"),
         "changed": _("Changed elsewhere meanwhile."), "stored_now": _("Stored now:"),
-        "you_typed": _("You typed:"), "keep_mine": _("Keep mine"),
-        "keep_stored": _("Keep stored"),
+        "you_typed": _("You typed:"), "keep_mine": _("Keep my value"),
+        "keep_stored": _("Keep the server's value"),
     }.items()}, result_text=MappingProxyType({r: escape(str(RESULT_TEXT[r])) for r in Result}),
         block_badge=MappingProxyType({b: escape(str(BLOCK_BADGE[b])) for b in Block}))
 

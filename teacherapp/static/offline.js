@@ -1,7 +1,12 @@
 // teacherapp offline layer: service worker registration, a durable queue of saves in IndexedDB,
 // its replay, and the visible state (online/offline, waiting saves, stored copies).
 // A save is queued when it is an htmx POST carrying a base `version` (or sits inside
-// [data-offline="queue"]) and the network is gone, fails, or earlier saves are still waiting.
+// [data-offline="queue"]) and the network is gone, fails, the server answers with an error
+// (5xx), or earlier saves are still waiting.
+// The queue holds intents, not requests: one entry per cell, with the latest value the teacher
+// chose and the version she saw first. Nothing here ever changes that version: a save that
+// meets another device's value comes back as a conflict, and only the teacher's "keep my
+// value" (sent as resolve=mine) writes over it.
 (function () {
   "use strict";
 
@@ -118,8 +123,10 @@
       label = labelNode ? labelNode.textContent : "";
     }
     var shown = [];
-    if (submitter && submitter.textContent.trim()) shown.push(submitter.textContent.trim());
-    if (target) {
+    // A named button is the value itself (Afwezig, a rubric level); a plain Save button is not.
+    var chosen = submitter && submitter.name && submitter.name !== "resolve";
+    if (chosen && submitter.textContent.trim()) shown.push(submitter.textContent.trim());
+    if (target && !chosen) {
       target.querySelectorAll("input, select, textarea").forEach(function (field) {
         if (field.type === "hidden" || META_FIELDS[field.name]) return;
         if ((field.type === "radio" || field.type === "checkbox") && !field.checked) return;
@@ -141,12 +148,6 @@
     buttonNode.classList.add("offline-chosen");
   }
 
-  function withoutKey(body) {
-    var params = new URLSearchParams(body);
-    params.delete("idempotency_key");
-    return params.toString();
-  }
-
   function enqueue(requestConfig, target) {
     var params = new URLSearchParams();
     requestConfig.formData.forEach(function (value, name) {
@@ -165,14 +166,24 @@
       cellId: cell ? cell.id : null, label: described.label, shown: described.shown,
       createdAt: Date.now(), state: "pending", attempts: 0
     };
-    if (submitter) choose(submitter);
+    if (submitter && submitter.name) choose(submitter);
     return mySaves().then(function (items) {
-      // "change" and "submit" of one edit arrive together: the same save once is enough.
-      var same = items.some(function (other) {
-        return other.state === "pending" && other.cellId === item.cellId && other.url === item.url &&
-          withoutKey(other.body) === withoutKey(item.body);
+      // One entry per cell: the latest value wins, based on the version seen first. It gets
+      // a new key: the earlier value may be on its way under the old one.
+      var earlier = items.filter(function (other) {
+        return other.cellId && other.cellId === item.cellId && other.url === item.url &&
+          other.state === "pending";
       });
-      return same ? undefined : putSave(item);
+      if (!earlier.length) return putSave(item);
+      var first = earlier[0];
+      var params = new URLSearchParams(item.body);
+      if (first.version !== null && first.version !== undefined) params.set("version", first.version);
+      first.body = params.toString();
+      first.key = params.get("idempotency_key");
+      first.shown = item.shown;
+      first.createdAt = item.createdAt;
+      return Promise.all(earlier.slice(1).map(function (other) { return deleteSave(other.id); }))
+        .then(function () { return putSave(first); });
     }).then(function () {
       markCell(item);
       return refresh();
@@ -184,7 +195,8 @@
   function markCell(item) {
     var cell = item.cellId && document.getElementById(item.cellId);
     if (!cell) return;
-    var text = { pending: T.cellPending, conflict: T.cellConflict, rejected: T.cellRejected }[item.state];
+    var text = { pending: item.lastStatus >= 500 ? T.cellRetrying : T.cellPending,
+                 conflict: T.cellConflict, rejected: T.cellRejected }[item.state];
     cell.setAttribute("data-offline-state", item.state);
     // Not "not saved, try again": the save is kept and will be sent without the teacher.
     cell.classList.remove("state-offline");
@@ -281,12 +293,12 @@
     if (status >= 200 && status < 300) {
       return deleteSave(item.id).then(function () {
         swapCell(item.cellId, html);
-        return rebaseLater(item, versionIn(html));
-      }).then(function () { return "sent"; });
+        return "sent";
+      });
     }
     if (status >= 500 || status === 429) {
       item.lastStatus = status;
-      return putSave(item).then(function () { return "stop"; });
+      return putSave(item).then(function () { markCell(item); retrySoon(item.attempts); return "stop"; });
     }
     item.state = status === 409 ? "conflict" : "rejected";
     item.status = status;
@@ -299,20 +311,13 @@
     });
   }
 
-  // Later saves of the same cell were based on the version before this one: move them on.
-  function rebaseLater(sent, version) {
-    if (!version || !sent.cellId) return Promise.resolve();
-    return mySaves().then(function (items) {
-      return Promise.all(items.filter(function (other) {
-        return other.state === "pending" && other.cellId === sent.cellId && other.url === sent.url;
-      }).map(function (other) {
-        var params = new URLSearchParams(other.body);
-        params.set("version", version);
-        other.body = params.toString();
-        other.version = version;
-        return putSave(other);
-      }));
-    });
+  // A server error heals like a lost network: the same save (same key, same base version) is
+  // sent again, sooner at first, then every REPLAY_EVERY_MS; idempotency makes that safe.
+  var retryTimer = null;
+  function retrySoon(attempts) {
+    if (retryTimer) return;
+    var wait = Math.min(REPLAY_EVERY_MS, 1000 * Math.pow(2, Math.max(0, (attempts || 1) - 1)));
+    retryTimer = setTimeout(function () { retryTimer = null; if (navigator.onLine) replay(); }, wait);
   }
 
   var again = false;
@@ -383,6 +388,15 @@
   }
   document.addEventListener("htmx:sendError", onNetworkFailure);
   document.addEventListener("htmx:timeout", onNetworkFailure);
+  // A server error (a restart, a dead connection, a stuck writer) is not the teacher's doing:
+  // queue the save as for a lost network, with the same key and base version.
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status >= 500) {
+      onNetworkFailure(event);
+      retrySoon(1);
+    }
+  });
 
   // A cell the teacher saved again after a conflict or refusal is settled: drop the old entry.
   document.addEventListener("htmx:afterRequest", function (event) {
@@ -460,8 +474,10 @@
     var summary = document.getElementById("offline-queue-summary");
     var sendNow = document.getElementById("offline-send-now");
     var pending = items.filter(function (i) { return i.state === "pending"; }).length;
-    summary.textContent = needLogin ? T.stateLogin
-      : (items.length ? fill(T.waiting, { n: pending }) : T.nothingWaiting);
+    var parts = [];
+    if (pending) parts.push(fill(T.waiting, { n: pending }));
+    if (items.length - pending) parts.push(fill(T.attention, { n: items.length - pending }));
+    summary.textContent = needLogin ? T.stateLogin : (parts.join(" · ") || T.nothingWaiting);
     sendNow.hidden = pending === 0;
     list.textContent = "";
     items.forEach(function (item) {
@@ -493,11 +509,13 @@
     });
   }
 
-  // Send my value again, now based on the version the server holds (a new key: a new save).
+  // The teacher saw both values and keeps hers: send it again based on the version the
+  // server showed her, saying so (resolve=mine), under a new key (a new save).
   function keepMine(item) {
     var version = versionIn(item.response || "");
     var params = new URLSearchParams(item.body);
     if (version !== null) params.set("version", version);
+    params.set("resolve", "mine");
     params.set("idempotency_key", newKey());
     item.body = params.toString();
     item.key = params.get("idempotency_key");

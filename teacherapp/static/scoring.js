@@ -8,27 +8,75 @@
     if (select && select.form) { select.form.requestSubmit(); }
   });
 
-  // ---------------------------------------------------------------- one save at a time per cell
-  // A second tap on a cell whose save is still on its way waits for that answer, then goes
-  // out based on the version the server just confirmed: quick taps never conflict with
-  // themselves, and nothing the teacher chose is lost.
-  var waiting = {};  // cell id -> {button name/value or typed text}
+  // ---------------------------------------------------------------- one intent, one save
+  // Every control of a cell (Enter, leaving the field, Save, an absence button, a level tap,
+  // "keep my value", the retry) asks for one save, and a cell sends one at a time
+  // (hx-sync="this:drop" on the cell; this is what decides which ask goes out):
+  // - the same intent again while the first is on its way (leaving the field, then tapping
+  //   Save: change and submit of one edit) sends nothing more;
+  // - a Save tap on a value that is already stored sends nothing;
+  // - a different intent made meanwhile (a second level tapped) waits for the answer and goes
+  //   out only if that save was stored (200): it then builds on the teacher's own save.
+  //   After a conflict or a refusal it is dropped: the teacher first sees both values.
+  // Nothing here changes the version a save is based on: it is the one the cell was shown with.
+  var inFlight = {};  // cell id -> intent on its way
+  var held = {};      // cell id -> the intent waiting for that answer
+  var answered = {};  // cell id -> status of the last answer
 
   function cellOf(el) { return el && el.closest && el.closest("form[data-cell]"); }
 
+  var INTENT_FIELDS = "input[name=value], input[name=note], select[name=choose], input[name=resolve]";
+
+  function intentOf(form, submitter) {
+    var parts = [];
+    if (submitter && submitter.name) { parts.push(submitter.name + "=" + submitter.value); }
+    form.querySelectorAll(INTENT_FIELDS).forEach(function (field) {
+      parts.push(field.name + "=" + field.value);
+    });
+    return parts.join("&");
+  }
+
+  function alreadyStored(form, submitter) {
+    if (submitter && submitter.name) { return false; }
+    if (!form.classList.contains("state-idle") && !form.classList.contains("state-saved")) { return false; }
+    var field = form.querySelector("input[name=value]");
+    return Boolean(field) && field.value === field.defaultValue && !form.hasAttribute("data-offline-state");
+  }
+
+  function showSaved(form) {
+    var status = form.querySelector(".cell-status");
+    if (status && !status.textContent.trim()) {
+      status.textContent = document.documentElement.lang === "en" ? "Saved \u2713" : "Opgeslagen \u2713";
+    }
+  }
+
   document.addEventListener("htmx:confirm", function (event) {
     var form = cellOf(event.target);
-    if (!form || !form.classList.contains("htmx-request")) { return; }
-    event.preventDefault();
-    var submitter = event.detail.triggeringEvent && event.detail.triggeringEvent.submitter;
-    var input = form.querySelector("input[name=value], input[name=note], select[name=choose]");
-    waiting[form.id] = {
-      name: submitter ? submitter.name : null,
-      value: submitter ? submitter.value : null,
-      field: input ? input.name : null,
-      text: input ? input.value : null
-    };
-    markPending(form, submitter);
+    if (!form || form !== event.target) { return; }
+    var trigger = event.detail.triggeringEvent;
+    var submitter = trigger && trigger.submitter;
+    var intent = intentOf(form, submitter);
+    if (inFlight[form.id] !== undefined) {
+      event.preventDefault();
+      if (inFlight[form.id] !== intent) {
+        held[form.id] = {
+          intent: intent,
+          name: submitter && submitter.name ? submitter.name : null,
+          value: submitter && submitter.name ? submitter.value : null,
+          fields: Array.prototype.map.call(form.querySelectorAll(INTENT_FIELDS), function (f) {
+            return [f.name, f.value];
+          })
+        };
+        markPending(form, submitter);
+      }
+      return;
+    }
+    if (alreadyStored(form, submitter)) {
+      event.preventDefault();
+      showSaved(form);
+      return;
+    }
+    inFlight[form.id] = intent;
   });
 
   function markPending(form, submitter) {
@@ -39,20 +87,50 @@
     }
   }
 
-  // htmx:load fires on the fresh cell the server just sent: replay the tap that waited.
-  document.addEventListener("htmx:load", function (event) {
-    var form = event.detail.elt;
-    if (!form || !form.id || !waiting[form.id]) { return; }
-    var next = waiting[form.id];
-    delete waiting[form.id];
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = cellOf(event.detail.elt);
+    if (form && form.id) { answered[form.id] = event.detail.xhr.status; }
+  });
+
+  function settled(form) {
+    if (!form || !form.id || inFlight[form.id] === undefined) { return; }
+    delete inFlight[form.id];
+  }
+
+  // The answer arrived, or the request failed: the cell may send again.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = cellOf(event.detail.elt);
+    settled(form);
+    var id = form && form.id;
+    if (!id || !held[id]) { return; }
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (!event.detail.successful && (!status || status >= 500)) {
+      // No network or a server error: the waiting intent is queued too (one entry per cell).
+      var next = held[id];
+      delete held[id];
+      replayHeld(form, next);
+    }
+  });
+
+  function replayHeld(form, next) {
+    next.fields.forEach(function (pair) {
+      var field = form.querySelector('[name="' + pair[0] + '"]');
+      if (field && field.type !== "hidden") { field.value = pair[1]; }
+    });
     if (next.name) {
       var button = form.querySelector('button[name="' + next.name + '"][value="' + CSS.escape(next.value || "") + '"]');
       if (button) { button.click(); return; }
     }
-    if (next.field) {
-      var field = form.querySelector('[name="' + next.field + '"]');
-      if (field) { field.value = next.text; htmx.trigger(field, "change"); }
-    }
+    form.requestSubmit();
+  }
+
+  // htmx:load fires on the fresh cell the server just sent: send what waited, if ours stored.
+  document.addEventListener("htmx:load", function (event) {
+    var form = event.detail.elt;
+    if (!form || !form.id || !held[form.id]) { return; }
+    var next = held[form.id];
+    delete held[form.id];
+    if (answered[form.id] === 200) { replayHeld(form, next); }
   });
 
   // ---------------------------------------------------------------- failed saves
@@ -76,8 +154,9 @@
         ? "Not saved: you are logged out. Log in again (in a new tab), then save again."
         : "Niet opgeslagen: je bent afgemeld. Meld je opnieuw aan (in een nieuw tabblad) en sla dan opnieuw op.");
     } else if (status >= 500) {
+      // offline.js queues the save and sends it again by itself (same key, same version).
       failed(event, document.documentElement.lang === "en"
-        ? "Not saved: server error. Try again." : "Niet opgeslagen: serverfout. Probeer opnieuw.");
+        ? "Server error: being retried." : "Serverfout: wordt opnieuw geprobeerd.");
     }
   });
   document.addEventListener("htmx:beforeRequest", function (event) {

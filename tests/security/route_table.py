@@ -76,6 +76,20 @@ ARGUMENTS: dict[str, Callable[[World, Side], Any]] = {
     "token": lambda w, s: "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f",
     "filename": lambda w, s: "app.css",
 }
+
+
+def _seen_exemption(s: Side) -> str:
+    """What the exemption form of (s.enrolment, s.subject) shows: the form's `seen` field."""
+    from sqlalchemy import select
+
+    from teacherapp.extensions import db
+    from teacherapp.models import Exemption
+    from teacherapp.scoring.exemptions import seen_fingerprint
+
+    return seen_fingerprint(db.session.scalars(select(Exemption).where(
+        Exemption.enrolment_id == s.enrolment.id, Exemption.subject_id == s.subject.id)).first())
+
+
 # Arguments that are not object ids: never swapped between sides.
 NOT_IDS = {"sitting", "context", "key", "token", "filename"}
 
@@ -119,8 +133,10 @@ ROUTES: dict[str, Route] = {
     "scoring.level_history": Route(C),
     # The secretariat may record or remove an exemption too (e.g. after a submission).
     "scoring.exemption": Route(C, secretariat=True,
-                               data=lambda w, s: {"kind": "exemption", "reason": "matrix"}),
-    "scoring.remove_exemption": Route(C, secretariat=True),
+                               data=lambda w, s: {"kind": "exemption", "reason": "matrix",
+                                                  "seen": _seen_exemption(s)}),
+    "scoring.remove_exemption": Route(C, secretariat=True,
+                                      data=lambda w, s: {"seen": _seen_exemption(s)}),
     "scoring.submission": Route(C, secretariat=True),
     "scoring.submit": Route(C),
     "scoring.reopen": Route(S, data=lambda w, s: {"reason": "route matrix reopen"}),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, func, select
 
-from teacherapp import direct_sql
 from teacherapp.extensions import db
 from teacherapp.models import AuditEvent
 from tests.security.matrix import (
@@ -57,15 +56,9 @@ def failing_audit(app):
         if "INSERT INTO AUDIT_EVENT" in statement.upper():
             raise AuditWriteFails("audit write refused by the test")
 
-    def refuse_direct(statement, parameters, dbapi_connection):
-        # The save's statements run on the DBAPI cursor (teacherapp/direct_sql.py).
-        refuse(None, None, statement, parameters, None, False)
-
     event.listen(engine, "before_cursor_execute", refuse)
-    direct_sql.statement_listeners.append(refuse_direct)
     yield
     event.remove(engine, "before_cursor_execute", refuse)
-    direct_sql.statement_listeners.remove(refuse_direct)
 
 
 def _allowed_call(app, rule, method, world, actors):
