@@ -22,6 +22,7 @@
   var inFlight = {};  // cell id -> intent on its way
   var held = {};      // cell id -> the intent waiting for that answer
   var answered = {};  // cell id -> status of the last answer
+  var asked = {};     // cell id -> intent confirmed, not yet sent
 
   function cellOf(el) { return el && el.closest && el.closest("form[data-cell]"); }
 
@@ -76,7 +77,17 @@
       showSaved(form);
       return;
     }
-    inFlight[form.id] = intent;
+    asked[form.id] = intent;
+  });
+
+  // Only a request that really leaves counts as on its way: offline.js may keep it back
+  // (no network, earlier saves waiting) by cancelling htmx:beforeRequest.
+  document.addEventListener("htmx:beforeSend", function (event) {
+    var form = cellOf(event.detail.elt);
+    if (form && form === event.detail.elt && asked[form.id] !== undefined) {
+      inFlight[form.id] = asked[form.id];
+      delete asked[form.id];
+    }
   });
 
   function markPending(form, submitter) {
@@ -87,9 +98,14 @@
     }
   }
 
+  // The answer arrived. Here, not in htmx:afterRequest: after an outerHTML swap that event is
+  // dispatched on the removed cell and never reaches the document.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var form = cellOf(event.detail.elt);
-    if (form && form.id) { answered[form.id] = event.detail.xhr.status; }
+    if (form && form.id) {
+      answered[form.id] = event.detail.xhr.status;
+      settled(form);
+    }
   });
 
   function settled(form) {
@@ -97,7 +113,7 @@
     delete inFlight[form.id];
   }
 
-  // The answer arrived, or the request failed: the cell may send again.
+  // The request failed (no swap): the cell may send again.
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = cellOf(event.detail.elt);
     settled(form);

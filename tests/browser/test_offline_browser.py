@@ -221,7 +221,7 @@ def test_a_conflicting_edit_from_another_device_is_shown_and_the_teacher_chooses
     conflict = phone.locator(".offline-item-conflict")
     assert "Conflict" in conflict.inner_text()
     assert_no_horizontal_scroll(phone)
-    conflict.get_by_role("button", name="Mijn waarde behouden").click()
+    conflict.get_by_role("button", name="Mijn waarde houden").click()
     expect_waiting(phone, 0)
     phone.wait_for_function("() => !document.querySelector('.offline-item')")
     db.session.expire_all()

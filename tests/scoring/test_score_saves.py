@@ -100,7 +100,7 @@ def test_a_stale_version_gets_409_with_both_values_and_changes_nothing(setup, au
     body = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Nu opgeslagen:" in body and "<strong>8</strong>" in body and "<strong>15</strong>" in body
-    assert "Mijn waarde houden" in body and "Opgeslagen waarde houden" in body
+    assert "Mijn waarde houden" in body and "Waarde van de server houden" in body
     assert 'name="version" value="1"' in body  # keeping mine re-saves on the current version
     assert stored_score(setup.pupils[0], setup.theory).value == Decimal(8)
     again = auth.post(url, {"value": "15", "version": "1"}, htmx=True)
