@@ -148,7 +148,16 @@
     buttonNode.classList.add("offline-chosen");
   }
 
+  // One enqueue at a time: two asks of one cell (the field's change, then the Save button's
+  // submit) must meet in one entry, not both find the queue empty.
+  var enqueued = Promise.resolve();
   function enqueue(requestConfig, target) {
+    var run = function () { return enqueueNow(requestConfig, target); };
+    enqueued = enqueued.then(run, run);
+    return enqueued;
+  }
+
+  function enqueueNow(requestConfig, target) {
     var params = new URLSearchParams();
     requestConfig.formData.forEach(function (value, name) {
       if (typeof value === "string") params.append(name, value);
