@@ -292,7 +292,7 @@ def start_gunicorn(database_url: str, port: int, workdir: Path) -> subprocess.Po
            "GUNICORN_MAX_REQUESTS": "0", "LOG_LEVEL": "warning"}
     log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115 (closed with the process)
     process = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
          "teacherapp:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 30
     while time.time() < deadline:

@@ -43,9 +43,11 @@ def test_normalise_database_url():
     assert normalise_database_url("sqlite:///x") == "sqlite:///x"
 
 
-def test_postgresql_connections_are_renewed_not_pinged_before_every_request():
+def test_postgresql_connections_are_pinged_and_every_wait_is_bounded():
     from teacherapp.config import engine_options
 
     options = engine_options("postgresql+psycopg://app@db/teacherapp")
-    assert "pool_pre_ping" not in options and options["pool_recycle"] == 3600
-    assert engine_options("sqlite:////srv/app.sqlite")["connect_args"]["timeout"] == 15
+    assert options["pool_pre_ping"] is True and options["pool_recycle"] == 3600
+    for setting in ("lock_timeout", "statement_timeout", "idle_in_transaction_session_timeout"):
+        assert f"-c {setting}=" in options["connect_args"]["options"]
+    assert engine_options("sqlite:////srv/app.sqlite")["connect_args"]["timeout"] == 5
