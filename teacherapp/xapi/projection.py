@@ -49,7 +49,7 @@ def pupils_for_keys(keys: Iterable[str]) -> dict[str, int]:
     for part in _chunks(ordered):
         found.update(db.session.execute(
             select(XapiAgentLink.actor_key, XapiAgentLink.pupil_id)
-            .where(XapiAgentLink.actor_key.in_(part))).tuples())
+            .where(XapiAgentLink.actor_key.in_(part))).all())
     rest = keys - set(found)
     homes = set(current_app.config.get("XAPI_ACCOUNT_HOMEPAGES", ()))
 
@@ -90,7 +90,7 @@ def items_for_iris(iris: Iterable[str]) -> dict[str, int]:
     for part in _chunks(ordered):
         found.update(db.session.execute(
             select(ContentItem.activity_iri, ContentItem.id)
-            .where(ContentItem.activity_iri.in_(part))).tuples())
+            .where(ContentItem.activity_iri.in_(part))).all())
     return found
 
 
@@ -224,10 +224,10 @@ def _record_results(results: list[tuple[XapiStatement, int]], tests: dict[str, s
         return
     enrolments = _latest_enrolments({pid for _, pid in results},
                                     {ct for types in tests.values() for ct in types})
-    existing = set(db.session.execute(
+    existing = {tuple(row) for row in db.session.execute(
         select(GenericTestResult.enrolment_id, GenericTestResult.statement_id)
         .where(GenericTestResult.statement_id.in_(sorted({s.statement_id for s, _ in results})))
-    ).tuples())
+    )}
     rows = []
     for statement, pid in results:
         report = rules.generic_test_report(statement.verb_iri, statement.statement.get("result"))

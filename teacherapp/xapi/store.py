@@ -103,7 +103,7 @@ def _store_once(token: IntegrationToken, received: list[Received], authority: di
     already_voided = dict(db.session.execute(
         select(XapiStatement.object_iri, XapiStatement.statement_id)
         .where(XapiStatement.kind == "void", XapiStatement.object_iri.in_([r.statement_id for r in rows]))
-    ).tuples())
+    ).all())
     for row in rows:
         row.voided_by = already_voided.get(row.statement_id)
     db.session.add_all(rows)
