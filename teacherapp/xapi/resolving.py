@@ -99,7 +99,8 @@ def reproject():
     if not form.validate_on_submit():
         return _page(status=422)
     count = unresolved.reproject_all()
-    audit.record("reproject", "xapi_statement", "unresolved", field="applied", new=count)
+    if count:  # an event for a change, not for a click that changed nothing
+        audit.record("reproject", "xapi_statement", "unresolved", field="applied", new=count)
     db.session.commit()
     flash(_("%(count)s statements are now applied.", count=count), "success")
     return redirect(url_for("content.xapi_admin.index"))
