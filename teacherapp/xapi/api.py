@@ -76,12 +76,12 @@ def _unauthorized() -> Response:
 @bp.route("/statements", methods=["POST", "PUT"])
 @csrf.exempt
 def statements():
+    token = _authenticated()  # first: without credentials nothing else is worth saying
+    if token is None:
+        return _unauthorized()
     refusal = _refusal()
     if refusal is not None:
         return refusal
-    token = _authenticated()
-    if token is None:
-        return _unauthorized()
     body = request.get_json(force=True, silent=True)
     if body is None:
         return json_error(400, "malformed_json", "The body must be a JSON statement or an array of them.")
