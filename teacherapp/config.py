@@ -50,6 +50,11 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Brussels",
         "LANGUAGES": ("nl", "en"),
+        # xAPI actors with an account on these home pages are pupils by VTS account id.
+        "XAPI_ACCOUNT_HOMEPAGES": tuple(
+            page.strip().rstrip("/") for page in
+            os.environ.get("XAPI_ACCOUNT_HOMEPAGES", "https://connect.vts.be").split(",")
+            if page.strip()),
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session: a teacher's exam day is long
         "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
         "SESSION_COOKIE_HTTPONLY": True,

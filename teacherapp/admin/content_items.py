@@ -23,7 +23,7 @@ from teacherapp.models import ContentItem, ContentView, CourseType
 from teacherapp.parsing import parse_id
 from teacherapp.permissions import secretariat_required
 
-FIELDS = ["course_type_id", "title", "kind", "external_id", "position"]
+FIELDS = ["course_type_id", "title", "kind", "external_id", "activity_iri", "position"]
 
 
 def _form(item: ContentItem | None = None) -> ContentItemForm:
@@ -38,6 +38,7 @@ def _apply(form: ContentItemForm, item: ContentItem) -> None:
     item.title = form.title.data.strip()
     item.kind = form.kind.data
     item.external_id = form.external_id.data.strip()
+    item.activity_iri = (form.activity_iri.data or "").strip() or None
     if form.position.data is not None:
         item.position = form.position.data
     elif item.id is None:

@@ -21,7 +21,8 @@ from teacherapp.extensions import db
 from teacherapp.models import ContentItem, Course, CourseType, Recognition, Rubric
 from teacherapp.permissions import secretariat_required
 
-FIELDS = ["code", "name", "sport", "hours", "minimum_age", "fee", "refresher_group", "has_internship"]
+FIELDS = ["code", "name", "sport", "hours", "minimum_age", "fee", "refresher_group", "has_internship",
+          "generic_test_iri"]
 
 
 def _apply(form: CourseTypeForm, course_type: CourseType) -> None:
@@ -33,6 +34,7 @@ def _apply(form: CourseTypeForm, course_type: CourseType) -> None:
     course_type.fee = form.fee.data
     course_type.refresher_group = form.refresher_group.data.strip()
     course_type.has_internship = form.has_internship.data
+    course_type.generic_test_iri = (form.generic_test_iri.data or "").strip() or None
 
 
 @bp.route("/course-types")

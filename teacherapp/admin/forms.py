@@ -44,6 +44,7 @@ from teacherapp.models import (
 )
 from teacherapp.passwords import PasswordPolicyError, check_policy
 from teacherapp.rules import format_score
+from teacherapp.xapi.validation import IRI_PATTERN
 
 SUBJECT_KIND_LABELS = {
     SubjectKind.THEORY: _l("Theory"),
@@ -264,6 +265,14 @@ class CourseTypeForm(_UniqueMixin, FlaskForm):
         description=_l("Course types that share a refresher training share this group (MM and C4S)."),
     )
     has_internship = BooleanField(_l("Includes an internship"))
+    generic_test_iri = StringField(
+        _l("xAPI activity id of the generic competence test"), validators=[Optional(), _max(1000)],
+        description=_l("Passed and failed statements about this activity become the pupil's test result."))
+
+    def validate_generic_test_iri(self, field: Any) -> None:
+        iri = (field.data or "").strip()
+        if iri and not IRI_PATTERN.match(iri):
+            raise ValidationError(_l("Give a full IRI, for example https://connect.vts.be/content/s2c-el-01."))
 
     def validate_code(self, field: Any) -> None:
         if self._taken(CourseType.code, field.data.strip(), case_insensitive=True):
@@ -408,8 +417,18 @@ class ContentItemForm(_UniqueMixin, FlaskForm):
                        validators=[InputRequired(REQUIRED)])
     external_id = StringField(_l("External id (VTS Connect)"), validators=[_required(), _max(120)],
                               description=_l("The id the content platform uses; unique."))
+    activity_iri = StringField(_l("xAPI activity id (IRI)"), validators=[Optional(), _max(1000)],
+                               description=_l("The object id of the platform's xAPI statements about "
+                                              "this item, exactly, query string included."))
     position = IntegerField(_l("Position"), validators=[Optional(),
                                                         NumberRange(min=0, max=999, message=_l("Between 0 and 999."))])
+
+    def validate_activity_iri(self, field: Any) -> None:
+        iri = (field.data or "").strip()
+        if iri and not IRI_PATTERN.match(iri):
+            raise ValidationError(_l("Give a full IRI, for example https://connect.vts.be/content/s2c-el-01."))
+        if iri and self._taken(ContentItem.activity_iri, iri):
+            raise ValidationError(_l("Another content item already has this activity id."))
 
     def validate_course_type_id(self, field: Any) -> None:
         if field.data is None:

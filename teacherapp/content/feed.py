@@ -139,7 +139,8 @@ def write(feed_plan: FeedPlan) -> None:
         if pair in feed_plan.merge.new_pairs:
             inserts.append({"pupil_id": pair[0], "content_item_id": pair[1], **values})
         else:
-            updates.append({"id": feed_plan.view_ids[pair], **values})
+            # Merged with a source other than xAPI statements: voiding can no longer rebuild it.
+            updates.append({"id": feed_plan.view_ids[pair], **values, "statements_only": False})
     if inserts:
         db.session.execute(insert(ContentView), inserts)
     if updates:

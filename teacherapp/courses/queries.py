@@ -36,6 +36,7 @@ from teacherapp.models import (
     Enrolment,
     ExamMoment,
     Exemption,
+    GenericTestResult,
     Pupil,
     Score,
     SkillAssessment,
@@ -231,6 +232,7 @@ class PupilDetail:
     subjects: list[SubjectLine]
     assessments: list[SkillAssessment]
     content: list[ContentLine] = field(default_factory=list)
+    generic_tests: list[GenericTestResult] = field(default_factory=list)  # newest first
 
 
 def _mark(score: Score | None) -> Mark | None:
@@ -299,7 +301,11 @@ def load_pupil_detail(course: Course, enrolment: Enrolment) -> PupilDetail:
                                 len(items)),
         scores=score_counts[enrolment.id] if not obstacles else PupilScoreCount({}, {}),
     )
-    return PupilDetail(enrolment, pupil, row, lines, list(assessments), content)
+    generic_tests = db.session.scalars(
+        select(GenericTestResult).where(GenericTestResult.enrolment_id == enrolment.id)
+        .order_by(GenericTestResult.at.desc(), GenericTestResult.id.desc())).all()
+    return PupilDetail(enrolment, pupil, row, lines, list(assessments), content,
+                       list(generic_tests))
 
 
 def _rule(subject: Subject) -> SubjectRule:

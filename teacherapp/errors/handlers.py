@@ -8,9 +8,12 @@ from flask_wtf.csrf import CSRFError
 
 from teacherapp.errors import bp
 from teacherapp.htmx import is_htmx_request
+from teacherapp.xapi.errors import http_error, is_xapi_request
 
 
-def _render(status: int, title: str, message: str):
+def _render(status: int, title: str, message: str, error: object = None):
+    if is_xapi_request():  # LRS clients get JSON, not a page
+        return http_error(status, error)
     template = "errors/_error.html" if is_htmx_request() else "errors/error.html"
     return render_template(template, status=status, title=title, message=message), status
 
@@ -38,7 +41,7 @@ def not_found(error):
 
 @bp.app_errorhandler(405)
 def method_not_allowed(error):
-    return _render(405, _("Not allowed"), _("This action is not possible here."))
+    return _render(405, _("Not allowed"), _("This action is not possible here."), error)
 
 
 @bp.app_errorhandler(413)

@@ -25,7 +25,9 @@ from teacherapp.models.evaluation import (
     Subject,
     Submission,
 )
+from teacherapp.models.generic_test import GenericTestResult
 from teacherapp.models.people import Enrolment, Pupil, Recognition, User
+from teacherapp.models.xapi import XapiAgentLink, XapiStatement, XapiStatementActor
 
 __all__ = [
     "Absence",
@@ -42,6 +44,7 @@ __all__ = [
     "ExamMoment",
     "Exemption",
     "ExemptionKind",
+    "GenericTestResult",
     "IdempotentSave",
     "IngestedEvent",
     "IntegrationToken",
@@ -60,4 +63,7 @@ __all__ = [
     "Submission",
     "SubmissionState",
     "User",
+    "XapiAgentLink",
+    "XapiStatement",
+    "XapiStatementActor",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teacherapp.extensions import db
@@ -25,6 +25,8 @@ class ContentItem(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[ContentKind] = mapped_column(str_enum(ContentKind, "content_kind"))
     external_id: Mapped[str] = mapped_column(String(120), unique=True)
+    # The xAPI activity id (IRI) VTS Connect uses for this item, query string included.
+    activity_iri: Mapped[str | None] = mapped_column(String(1000), unique=True)
     position: Mapped[int] = mapped_column(default=0)
 
     course_type: Mapped[CourseType] = relationship()
@@ -46,6 +48,9 @@ class ContentView(db.Model):
     last_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     progress: Mapped[int] = mapped_column(default=0)  # percent
     completed: Mapped[bool] = mapped_column(default=False)
+    # Built from xAPI statements only (so voiding one can recompute it from the others);
+    # false once a file import or the old feed merged into it.
+    statements_only: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     pupil: Mapped[Pupil] = relationship()
     content_item: Mapped[ContentItem] = relationship()

@@ -52,6 +52,8 @@ class CourseType(db.Model):
     # Course types whose refresher training (bijscholing) is shared, e.g. MM and C4S.
     refresher_group: Mapped[str] = mapped_column(String(20))
     has_internship: Mapped[bool] = mapped_column(default=False)
+    # The xAPI activity id (IRI) of this course type's generic competence test.
+    generic_test_iri: Mapped[str | None] = mapped_column(String(1000))
 
     courses: Mapped[list[Course]] = relationship(back_populates="course_type")
 

@@ -65,3 +65,52 @@ def integration(name: str = "VTS Connect") -> tuple[IntegrationToken, str]:
     db.session.add(token)
     db.session.flush()
     return token, secret
+
+
+# ---------------------------------------------------------------- xAPI
+
+HOME = "https://connect.vts.be"
+ELEARNING_IRI = "https://connect.vts.be/content/s2c-el-01"
+TEXT_IRI = "https://connect.vts.be/content/view?id=s2c-txt-01"  # the id in the query string
+TEST_IRI = "https://connect.vts.be/tests/generiek/s2c"
+VERSION_HEADER = {"X-Experience-API-Version": "1.0.3"}
+
+
+@dataclass
+class Lrs:
+    client: object
+    token: IntegrationToken
+    key: str
+    secret: str
+
+    def headers(self, **extra: str) -> dict[str, str]:
+        import base64
+
+        basic = base64.b64encode(f"{self.key}:{self.secret}".encode()).decode()
+        return {"Authorization": f"Basic {basic}", **VERSION_HEADER, **extra}
+
+    def post(self, body, headers: dict | None = None, **kw):
+        return self.client.post("/xapi/statements", json=body, headers=headers or self.headers(), **kw)
+
+    def put(self, statement_id: str, body, headers: dict | None = None):
+        return self.client.put("/xapi/statements", query_string={"statementId": statement_id},
+                               json=body, headers=headers or self.headers())
+
+
+@pytest.fixture
+def lrs(client, world) -> Lrs:
+    """The LRS with an integration, and the demo items and generic test given their IRIs."""
+    world.elearning.activity_iri = ELEARNING_IRI
+    world.text.activity_iri = TEXT_IRI
+    world.elearning.course_type.generic_test_iri = TEST_IRI
+    token, secret = integration("VTS Connect")
+    db.session.commit()
+    return Lrs(client, token, token.token_prefix, secret)
+
+
+def statement(verb: str = "http://adlnet.gov/expapi/verbs/experienced", *, actor: dict | None = None,
+              object_id: str = ELEARNING_IRI, **extra) -> dict:
+    """A statement about Zoë (by her VTS account) unless told otherwise."""
+    return {"actor": actor or {"objectType": "Agent", "account": {"homePage": HOME, "name": "VTS-1001"}},
+            "verb": {"id": verb, "display": {"en-US": verb.rsplit("/", 1)[-1]}},
+            "object": {"objectType": "Activity", "id": object_id}, **extra}
