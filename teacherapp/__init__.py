@@ -72,6 +72,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from teacherapp import xapi
     from teacherapp.admin import bp as admin_bp
     from teacherapp.auditlog import bp as auditlog_bp
     from teacherapp.auth import bp as auth_bp
@@ -96,3 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(deliberation_bp, url_prefix="/admin")
     app.register_blueprint(auditlog_bp, url_prefix="/admin/audit")
     app.register_blueprint(content_bp)
+    # The xAPI Statements resource for the content platform, and the secretariat's screen for
+    # statements whose person or activity is not known yet.
+    app.register_blueprint(xapi.bp, url_prefix="/xapi")
+    app.register_blueprint(xapi.admin_bp, url_prefix="/admin/xapi")

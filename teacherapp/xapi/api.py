@@ -53,7 +53,7 @@ def _authenticated() -> IntegrationToken | None:
 def _authority(token: IntegrationToken) -> dict[str, Any]:
     """Who vouches for the statement (xAPI: the LRS sets it from the credentials)."""
     return {"objectType": "Agent", "name": token.name,
-            "account": {"homePage": url_for("content.xapi.about", _external=True),
+            "account": {"homePage": url_for("xapi.about", _external=True),
                         "name": token.token_prefix}}
 
 

@@ -61,7 +61,7 @@ def link_agent():
             db.session.commit()
             flash(_("Linked to %(name)s; %(count)s statements are now applied.",
                     name=pupils[0].full_name, count=count), "success")
-            return redirect(url_for("content.xapi_admin.index"))
+            return redirect(url_for("xapi_admin.index"))
     return _page(agent_form=form, status=422)
 
 
@@ -87,7 +87,7 @@ def map_activity():
                              object_id, field="activity_iri", new=form.iri.data)
                 db.session.commit()
                 flash(_("Mapped; %(count)s statements are now applied.", count=count), "success")
-                return redirect(url_for("content.xapi_admin.index"))
+                return redirect(url_for("xapi_admin.index"))
     db.session.rollback()
     return _page(activity_form=form, status=422)
 
@@ -103,4 +103,4 @@ def reproject():
         audit.record("reproject", "xapi_statement", "unresolved", field="applied", new=count)
     db.session.commit()
     flash(_("%(count)s statements are now applied.", count=count), "success")
-    return redirect(url_for("content.xapi_admin.index"))
+    return redirect(url_for("xapi_admin.index"))

@@ -152,16 +152,16 @@ ROUTES: dict[str, Route] = {
     "content.create_integration": Route(S, data=lambda w, s: {"name": "Matrix"}),
     "content.revoke_integration": Route(S),
     # xAPI: the LRS for machines, and the secretariat's statements to resolve
-    "content.xapi.statements": Route(M, json=True,
+    "xapi.statements": Route(M, json=True,
                                      csrf_exempt="key-and-secret (Basic) or token-authenticated "
                                                  "xAPI resource; cookies do not authenticate it"),
-    "content.xapi.about": Route(P, json=True, pupil_data=False),
-    "content.xapi_admin.index": Route(S),
-    "content.xapi_admin.link_agent": Route(S, data=lambda w, s: {"actor_key": "openid:https://x.example/",
+    "xapi.about": Route(P, json=True, pupil_data=False),
+    "xapi_admin.index": Route(S),
+    "xapi_admin.link_agent": Route(S, data=lambda w, s: {"actor_key": "openid:https://x.example/",
                                                                  "pupil": s.pupil.vts_account_id or ""}),
-    "content.xapi_admin.map_activity": Route(S, data=lambda w, s: {"iri": "https://x.example/a",
+    "xapi_admin.map_activity": Route(S, data=lambda w, s: {"iri": "https://x.example/a",
                                                                    "target": f"item:{s.content_item.id}"}),
-    "content.xapi_admin.reproject": Route(S),
+    "xapi_admin.reproject": Route(S),
     # audit log
     "auditlog.index": Route(S),
 }
