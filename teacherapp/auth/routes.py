@@ -61,7 +61,13 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip()
         user = _find_user(email)
-        password_ok = verify_password(user.password_hash if user else DUMMY_HASH, form.password.data)
+        password_hash = user.password_hash if user else DUMMY_HASH
+        user_id = user.id if user else None
+        # Argon2 takes tens of milliseconds of CPU on purpose: end the transaction first, so
+        # that on SQLite (a POST holds the write lock) other teachers' saves do not wait on it.
+        db.session.rollback()
+        password_ok = verify_password(password_hash, form.password.data)
+        user = db.session.get(User, user_id) if user_id is not None else None
         if user is not None and password_ok and user.active:
             lang = session.get("lang")
             session.clear()  # a fresh session at login: no fixation
