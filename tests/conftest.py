@@ -49,6 +49,19 @@ def app(database_url: str) -> Iterator[Flask]:
     yield app
 
 
+def _data_config(url: str) -> dict:
+    """The test code's own session may sit in a transaction while a test waits (a browser,
+    a server): PostgreSQL must not end that connection as a stuck request's would be."""
+    from teacherapp.config import engine_options, normalise_database_url
+
+    options = engine_options(normalise_database_url(url))
+    if "connect_args" in options and "options" in options["connect_args"]:
+        options["connect_args"] = {"options": re.sub(
+            r"-c idle_in_transaction_session_timeout=\d+", "",
+            options["connect_args"]["options"]).strip()}
+    return {**_test_config(url), "SQLALCHEMY_ENGINE_OPTIONS": options}
+
+
 @pytest.fixture(scope="session")
 def data_app(database_url: str, app: Flask) -> Iterator[Flask]:
     """A second app on the same database, whose context the test code runs in.
@@ -57,7 +70,7 @@ def data_app(database_url: str, app: Flask) -> Iterator[Flask]:
     of the same app), so `g`, the logged-in user and the db session never leak from the
     test into a request or from one request into the next, as in production.
     """
-    data_app = create_app(_test_config(database_url))
+    data_app = create_app(_data_config(database_url))
     with data_app.app_context():
         db.drop_all()
         if db.engine.dialect.name == "postgresql":

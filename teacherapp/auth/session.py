@@ -19,10 +19,11 @@ from __future__ import annotations
 import re
 import time
 
-from flask import Flask, current_app, flash, request, session
+from flask import Flask, current_app, flash, g, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, logout_user, user_loaded_from_cookie
+from sqlalchemy.exc import SQLAlchemyError
 
 from teacherapp.extensions import db
 from teacherapp.models import User
@@ -31,6 +32,7 @@ LOGIN_AT = "login_at"  # epoch seconds: when this session was established
 SEEN_AT = "seen_at"  # epoch seconds: the last request, refreshed at most once a minute
 REMEMBERED = "remembered"  # the user chose "stay logged in on this device"
 _REFRESH_AFTER = 60
+_DATABASE_FAILED = "_user_load_failed"
 _USER_TOKEN = re.compile(r"([0-9]{1,12}):([0-9]{1,12})")
 
 
@@ -39,8 +41,14 @@ def load_user(user_token: str) -> User | None:
     match = _USER_TOKEN.fullmatch(user_token or "")
     if match is None:
         return None
+    if g.get(_DATABASE_FAILED):
+        return None  # answering a request whose database failed: never wait for it twice
     user_id, version = match.groups()
-    user = db.session.get(User, int(user_id))
+    try:
+        user = db.session.get(User, int(user_id))
+    except SQLAlchemyError:
+        g.setdefault(_DATABASE_FAILED, True)
+        raise
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Response, request, url_for
 from flask_login import current_user
+from sqlalchemy import inspect
 
 from teacherapp.i18n import request_translations
 from teacherapp.offline import bp
@@ -26,7 +27,14 @@ LOGOUT_ENDPOINT = "auth.logout"
 
 
 def _user_id() -> int:
-    return int(current_user.id) if current_user and current_user.is_authenticated else 0
+    """The logged-in user's id, read from the session's identity map: no query, so it also
+    works while the answer to a failed request is sent (the database may be gone)."""
+    if not current_user or not current_user.is_authenticated:
+        return 0
+    state = inspect(current_user._get_current_object(), raiseerr=False)
+    if state is not None and state.identity:
+        return int(state.identity[0])
+    return int(current_user.id)
 
 
 def _translated_texts(translations: NullTranslations) -> dict[str, str]:
