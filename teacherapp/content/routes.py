@@ -14,6 +14,7 @@ from teacherapp.content.uploads import PendingUpload, UploadStore
 from teacherapp.errors import handlers as errors
 from teacherapp.permissions import secretariat_required
 from teacherapp.tabular import TabularFileError
+from teacherapp.transactions import reads_before_writing, start_writing
 
 # Rows listed per section of the preview; the counts above the lists always cover every row.
 PREVIEW_ROWS = 1000
@@ -43,6 +44,7 @@ def _upload_page(form: ViewFileForm, status: int = 200, error: str | None = None
 
 @bp.route("/admin/content-views/import", methods=["GET", "POST"])
 @secretariat_required
+@reads_before_writing  # never writes: the file is read without holding the writers' turn
 def import_views():
     form = ViewFileForm()
     if not form.validate_on_submit():
@@ -50,7 +52,8 @@ def import_views():
     upload = form.file.data
     data = upload.read()
     try:
-        importing.preview(data, upload.filename or "")
+        importing.preview(importing.read_file(data, upload.filename or ""),
+                          upload.filename or "")
     except TabularFileError as error:
         return _upload_page(form, 422, file_error_message(error.code))
     except MissingColumns as error:
@@ -63,7 +66,8 @@ def import_views():
 @secretariat_required
 def preview_import(key: str):
     pending = _pending_or_404(key)
-    result = importing.preview(pending.data, pending.filename)
+    result = importing.preview(importing.read_file(pending.data, pending.filename),
+                               pending.filename)
     return render_template("content/preview.html", key=key, result=result, form=ConfirmForm(),
                            Outcome=Outcome, max_rows=PREVIEW_ROWS, problem_text=PROBLEMS.get,
                            outcome_text=OUTCOMES.get)
@@ -71,9 +75,13 @@ def preview_import(key: str):
 
 @bp.route("/admin/content-views/import/<key>/confirm", methods=["POST"])
 @secretariat_required
+@reads_before_writing
 def confirm_import(key: str):
     pending = _pending_or_404(key)
-    result = importing.apply(pending.data, pending.filename)
+    # The file is read before the write transaction begins, so saves never wait for it.
+    table = importing.read_file(pending.data, pending.filename)
+    start_writing()
+    result = importing.apply(table, pending.filename)
     _store().discard(key)
     flash(_("Import done: %(new)d new views, %(updated)d updated, %(unchanged)d unchanged, "
             "%(rejected)d rows not applied.", new=result.count(Outcome.NEW),
