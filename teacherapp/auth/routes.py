@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
@@ -16,16 +14,8 @@ from teacherapp.extensions import db, limiter
 from teacherapp.models import User
 from teacherapp.models.types import utcnow
 from teacherapp.passwords import DUMMY_HASH, verify_password
+from teacherapp.redirects import safe_next_url
 from teacherapp.security import log_security_event
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths: never an open redirect to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("main.home")
 
 
 def _find_user(email: str) -> User | None:
@@ -73,7 +63,7 @@ def login():
             audit.record("login", "user", user.id, actor_id=user.id)
             db.session.commit()
             log_security_event("login_succeeded", user_id=user.id, email=email)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next_url(request.args.get("next"), url_for("main.home")))
         audit.record("login_failed", "user", user.id if user else "-", actor_id=None,
                      new=email[:254])
         db.session.commit()
