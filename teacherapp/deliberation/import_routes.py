@@ -21,7 +21,7 @@ from teacherapp.models import Enrolment, PaymentMethod, Pupil
 from teacherapp.models.types import utcnow
 from teacherapp.permissions import get_course_or_404, get_enrolment_or_404, secretariat_required
 from teacherapp.tabular import TabularFileError, read_table
-from teacherapp.transactions import reads_before_writing
+from teacherapp.transactions import reads_before_writing, start_writing
 
 DEFAULT_IMPORT_MAX_BYTES = 2 * 1024 * 1024
 
@@ -94,11 +94,14 @@ def _pending_or_redirect(course_id: int, token: str):
 
 @bp.route("/courses/<int:course_id>/import-pupils/<token>", methods=["GET", "POST"])
 @secretariat_required
+@reads_before_writing
 def import_preview(course_id: int, token: str):
     course = get_course_or_404(course_id)
-    upload, gone = _pending_or_redirect(course.id, token)
+    upload, gone = _pending_or_redirect(course.id, token)  # read from disk, no transaction
     if gone:
         return gone
+    if request.method == "POST":
+        start_writing()  # the plan and its signature check hold at the moment of the write
     plan = plan_for_course(course, upload.table, upload.uploaded_at)
     form = ConfirmImportForm(signature=plan.signature())
     if form.validate_on_submit():

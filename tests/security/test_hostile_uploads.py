@@ -108,12 +108,25 @@ def reads_watched(monkeypatch):
     return seen
 
 
-def test_pupil_upload_is_read_outside_any_transaction(auth, make, course, reads_watched):
+def test_pupil_upload_and_its_preview_are_read_outside_any_transaction(
+        auth, client, make, course, reads_watched, monkeypatch):
+    from tests.deliberation.helpers import confirm
+
+    real_load = pending.load
+    loads: list[bool] = []
+
+    def load(*args, **kwargs):
+        loads.append(_in_transaction())
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(pending, "load", load)
     auth.login(make.secretariat())
     response, _ = _post(auth, f"/admin/courses/{course.id}/import-pupils",
                         example("leerlingen-excel-puntkomma.csv"), "leerlingen.csv")
     assert response.status_code == 302
     assert reads_watched == [False]
+    assert confirm(auth, client, response.headers["Location"]).status_code == 302
+    assert loads == [False, False]  # the preview page, then the confirmation
 
 
 def test_view_upload_and_its_confirmation_are_read_outside_any_transaction(
