@@ -27,7 +27,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
     """Build the Flask config from environment variables.
 
     In production the app refuses to start without SECRET_KEY and DATABASE_URL, so a
-    misconfigured deployment fails loudly instead of signing sessions with a dev key.
+    misconfigured deployment fails loudly instead of signing sessions with a dev key; and
+    without a limiter storage every worker shares (see _check_limiter_storage).
     """
     production = is_production()
     secret_key = os.environ.get("SECRET_KEY")
@@ -38,6 +39,9 @@ def load_config(instance_path: str) -> dict[str, Any]:
             raise ConfigError(
                 "TEACHERAPP_ENV=production needs these environment variables: " + ", ".join(missing)
             )
+    limiter_storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    if production:
+        _check_limiter_storage(limiter_storage)
     if not database_url:
         database_url = "sqlite:///" + str(Path(instance_path) / "teacherapp.sqlite")
     database_url = normalise_database_url(database_url)
@@ -84,7 +88,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_DOMAIN": None,
         "REMEMBER_COOKIE_REFRESH_EACH_REQUEST": False,
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": limiter_storage,
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": False,
         "RATELIMIT_KEY_PREFIX": "teacherapp",
@@ -96,6 +100,22 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         "SQL_ECHO": _bool("SQL_ECHO", False),
     }
+
+
+def _check_limiter_storage(uri: str) -> None:
+    """memory:// counts failed logins per process: with several gunicorn workers an attacker
+    gets the per-account limit once per worker. Production needs a shared storage (Redis),
+    unless RATELIMIT_ALLOW_MEMORY=1 says a single process is meant (or limits are off)."""
+    if not uri.startswith("memory://") or not _bool("RATELIMIT_ENABLED", True):
+        return
+    if _bool("RATELIMIT_ALLOW_MEMORY", False):
+        return
+    raise ConfigError(
+        "TEACHERAPP_ENV=production needs RATELIMIT_STORAGE_URI pointing at a storage every "
+        "worker shares, e.g. redis://127.0.0.1:6379/0: with memory:// each worker counts "
+        "failed logins alone. Set RATELIMIT_ALLOW_MEMORY=1 to run with memory:// anyway "
+        "(one worker only)."
+    )
 
 
 def normalise_database_url(url: str) -> str:

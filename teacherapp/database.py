@@ -61,3 +61,13 @@ def _sqlite_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         dbapi_connection.isolation_level = ""  # pysqlite's default: BEGIN before a write
+
+
+def end_read_transaction() -> None:
+    """Before slow work that writes nothing (reading an uploaded file): end the request's
+    transaction, so that a POST does not hold SQLite's write lock (taken at its first
+    statement) while it parses. Nothing was written yet; the next statement begins a new
+    transaction, in which whatever gates the write is read again."""
+    from teacherapp.extensions import db
+
+    db.session.rollback()

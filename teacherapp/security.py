@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from flask import Flask, Response, abort, request
@@ -60,17 +61,27 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# A NUL written as a JSON escape: "\u0000" after an even number of backslashes (an escaped
+# backslash followed by the text "u0000" is no NUL).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
 def refuse_nul_characters() -> None:
     """No field of ours may hold a NUL character; PostgreSQL cannot even store one.
 
     Refused here, once, with a 400 and a message, instead of as a database error (a 500)
-    deep inside whichever form happened to receive it.
+    deep inside whichever form happened to receive it: the query string, form fields, and
+    any other body whole (JSON whatever its declared type, since the API reads JSON from a
+    text/plain body too). Uploaded files are checked whole by their reader (teacherapp.tabular).
     """
     values = list(request.args.values())
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         values += request.form.values()
-        if request.is_json and "\\u0000" in request.get_data(as_text=True):
-            abort(400)
+        if request.mimetype not in _FORM_TYPES:
+            body = request.get_data()
+            if b"\x00" in body or _JSON_NUL.search(body):
+                abort(400)
     if any("\x00" in value for value in values):
         abort(400)
 

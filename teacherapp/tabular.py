@@ -19,7 +19,22 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-MAX_ROWS = 50_000
+
+# What an upload may hold. A school's list has a few thousand rows of short text; the limits
+# leave room for ten times that, and stop a small file that unpacks into gigabytes (an XLSX is
+# a zip) or declares a million rows before the parser builds any of it.
+MAX_ROWS = 50_000  # data rows with a value
+MAX_ROW_NUMBER = 100_000  # the last row number, blank rows included
+MAX_COLUMNS = 200
+MAX_CELLS = 2_000_000  # rows x columns, as declared by a worksheet or read
+MAX_CELL_CHARS = 10_000  # one value; Excel's own limit is 32,767
+MAX_TEXT_CHARS = 16_000_000  # every value of the file together
+XLSX_MAX_MEMBERS = 1_000  # files inside the zip
+XLSX_MAX_MEMBER_BYTES = 32 * 1024 * 1024  # one file inside the zip, unpacked
+XLSX_MAX_TOTAL_BYTES = 64 * 1024 * 1024  # all of them, unpacked
+XLSX_MAX_RATIO = 100  # unpacked / packed, for a member of more than a megabyte
+_RATIO_FROM_BYTES = 1024 * 1024
+_DIMENSION_PREFIX_BYTES = 64 * 1024  # Excel writes <dimension> before the rows
 
 
 class TabularError(enum.StrEnum):
@@ -28,6 +43,12 @@ class TabularError(enum.StrEnum):
     UNREADABLE = "unreadable"
     NO_HEADER = "no_header"
     TOO_MANY_ROWS = "too_many_rows"
+    TOO_MANY_COLUMNS = "too_many_columns"
+    TOO_MANY_CELLS = "too_many_cells"
+    CELL_TOO_LONG = "cell_too_long"
+    TOO_MUCH_TEXT = "too_much_text"
+    UNPACKS_TOO_LARGE = "unpacks_too_large"
+    PACKED_SUSPICIOUSLY = "packed_suspiciously"
 
 
 class TabularFileError(ValueError):
@@ -83,7 +104,7 @@ def read_table(data: bytes, filename: str = "") -> Table:
         return _read_xlsx(data)
     if name.endswith(".xlsx"):
         raise TabularFileError(TabularError.UNREADABLE)
-    if b"\x00" in data[:4096]:  # binary: not a text export (UTF-16 or an image, say)
+    if b"\x00" in data:  # binary: not a text export (UTF-16 or an image, say)
         raise TabularFileError(TabularError.UNSUPPORTED)
     return _read_csv(data)
 
@@ -113,23 +134,98 @@ def _read_csv(data: bytes) -> Table:
 
 
 def _numbered(records: Iterable[list[str]]) -> Iterable[tuple[int, list[str]]]:
-    yield from enumerate(records, start=1)
+    try:
+        yield from enumerate(records, start=1)
+    except csv.Error as error:
+        # The csv module refuses a field over its own limit (131,072 characters).
+        if "field limit" in str(error):
+            raise TabularFileError(TabularError.CELL_TOO_LONG) from error
+        raise TabularFileError(TabularError.UNREADABLE) from error
+
+
+def check_xlsx_archive(data: bytes) -> None:
+    """Refuse a workbook that would take too much memory, disk or time to read, from its
+    zip directory and each worksheet's declared size alone, before any of it is unpacked.
+
+    The sizes are the ones the zip declares; zipfile never unpacks more than a member
+    declares (it stops there and checks the CRC), so the parser cannot be given more.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > XLSX_MAX_MEMBERS:
+                raise TabularFileError(TabularError.UNPACKS_TOO_LARGE)
+            total = 0
+            for member in members:
+                total += member.file_size
+                if member.file_size > XLSX_MAX_MEMBER_BYTES or total > XLSX_MAX_TOTAL_BYTES:
+                    raise TabularFileError(TabularError.UNPACKS_TOO_LARGE)
+                if (member.file_size > _RATIO_FROM_BYTES
+                        and member.file_size > XLSX_MAX_RATIO * max(member.compress_size, 1)):
+                    raise TabularFileError(TabularError.PACKED_SUSPICIOUSLY)
+            for member in members:
+                if member.filename.startswith("xl/worksheets/") and \
+                        member.filename.endswith(".xml"):
+                    with archive.open(member) as fh:
+                        _check_dimension(fh.read(_DIMENSION_PREFIX_BYTES))
+    except TabularFileError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
+            EOFError, ValueError) as error:
+        raise TabularFileError(TabularError.UNREADABLE) from error
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Za-z]{1,3})\$?(\d{1,7})"
+                        rb"(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?\"")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _check_dimension(head: bytes) -> None:
+    """The area a worksheet declares (`<dimension ref="A1:XFD1048576"/>`), which openpyxl
+    would fill with empty cells, must fit the limits."""
+    match = _DIMENSION.search(head)
+    if not match:
+        return
+    first_col, first_row, last_col, last_row = match.groups()
+    rows = int(last_row or first_row)
+    columns = _column_number(last_col or first_col)
+    if rows > MAX_ROW_NUMBER:
+        raise TabularFileError(TabularError.TOO_MANY_ROWS)
+    if columns > MAX_COLUMNS:
+        raise TabularFileError(TabularError.TOO_MANY_COLUMNS)
+    area = (rows - int(first_row) + 1) * (columns - _column_number(first_col) + 1)
+    if area > MAX_CELLS:
+        raise TabularFileError(TabularError.TOO_MANY_CELLS)
 
 
 def _read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
+    check_xlsx_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+    except Exception as error:  # any failure of the parser on a broken file: unreadable
         raise TabularFileError(TabularError.UNREADABLE) from error
     try:
         sheet = workbook.worksheets[0]
+        # Our own limits count the rows and columns actually there; a declared size that
+        # is wrong must not make openpyxl pad every row to it.
+        sheet.reset_dimensions()
         records = (
             (number, [_cell_text(v) for v in values])
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
         )
         return _build(records, "xlsx", None, None)
+    except TabularFileError:
+        raise
+    except Exception as error:  # a broken XML part shows only while the rows are read
+        raise TabularFileError(TabularError.UNREADABLE) from error
     finally:
         workbook.close()
 
@@ -156,10 +252,25 @@ def _build(records: Iterable[tuple[int, list[str]]], fmt: str, delimiter: str | 
            encoding: str | None) -> Table:
     headers: list[str] | None = None
     rows: list[Row] = []
+    cells_read = text_read = 0
     for number, record in records:
+        if number > MAX_ROW_NUMBER:
+            raise TabularFileError(TabularError.TOO_MANY_ROWS)
+        if len(record) > MAX_COLUMNS:
+            raise TabularFileError(TabularError.TOO_MANY_COLUMNS)
         cells = [(c or "").strip() for c in record]
         if not any(cells):
             continue  # blank lines, trailing empty rows Excel leaves behind
+        cells_read += len(cells)
+        text_read += sum(map(len, cells))
+        if cells_read > MAX_CELLS:
+            raise TabularFileError(TabularError.TOO_MANY_CELLS)
+        if text_read > MAX_TEXT_CHARS:
+            raise TabularFileError(TabularError.TOO_MUCH_TEXT)
+        if max(map(len, cells)) > MAX_CELL_CHARS:
+            raise TabularFileError(TabularError.CELL_TOO_LONG)
+        if any("\x00" in c for c in cells):
+            raise TabularFileError(TabularError.UNSUPPORTED)
         if headers is None:
             headers = [normalise_header(c) for c in cells]
             continue

@@ -14,10 +14,18 @@ def test_production_refuses_to_start_without_secrets(monkeypatch, tmp_path):
         load_config(str(tmp_path))
 
 
-def test_production_starts_with_secrets_and_secure_cookies(monkeypatch, tmp_path):
+def _production(monkeypatch, **env: str) -> None:
     monkeypatch.setenv("TEACHERAPP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgres://u@localhost/db")
+    for name in ("RATELIMIT_STORAGE_URI", "RATELIMIT_ALLOW_MEMORY", "RATELIMIT_ENABLED"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_production_starts_with_secrets_and_secure_cookies(monkeypatch, tmp_path):
+    _production(monkeypatch, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0")
     config = load_config(str(tmp_path))
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@localhost/db"
     assert config["SESSION_COOKIE_SECURE"] is True
@@ -51,3 +59,27 @@ def test_postgresql_connections_are_pinged_and_every_wait_is_bounded():
     for setting in ("lock_timeout", "statement_timeout", "idle_in_transaction_session_timeout"):
         assert f"-c {setting}=" in options["connect_args"]["options"]
     assert engine_options("sqlite:////srv/app.sqlite")["connect_args"]["timeout"] == 5
+
+
+@pytest.mark.parametrize("storage", [None, "memory://"])
+def test_production_refuses_a_limiter_storage_each_worker_keeps_alone(monkeypatch, tmp_path,
+                                                                      storage):
+    _production(monkeypatch, **({"RATELIMIT_STORAGE_URI": storage} if storage else {}))
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI.*RATELIMIT_ALLOW_MEMORY=1"):
+        load_config(str(tmp_path))
+
+
+def test_production_takes_memory_storage_when_told_explicitly(monkeypatch, tmp_path):
+    _production(monkeypatch, RATELIMIT_ALLOW_MEMORY="1")
+    assert load_config(str(tmp_path))["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_production_takes_a_shared_storage(monkeypatch, tmp_path):
+    _production(monkeypatch, RATELIMIT_STORAGE_URI="redis://redis-host:6379/0")
+    assert load_config(str(tmp_path))["RATELIMIT_STORAGE_URI"] == "redis://redis-host:6379/0"
+
+
+def test_development_keeps_memory_storage(monkeypatch, tmp_path):
+    monkeypatch.delenv("TEACHERAPP_ENV", raising=False)
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    assert load_config(str(tmp_path))["RATELIMIT_STORAGE_URI"] == "memory://"

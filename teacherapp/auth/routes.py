@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
@@ -10,22 +8,15 @@ from sqlalchemy import func, select
 
 from teacherapp import audit
 from teacherapp.auth import bp
+from teacherapp.auth.devices import device_key, known_device_for, remember_device
 from teacherapp.auth.forms import LoginForm
 from teacherapp.auth.session import end_session, start_session
 from teacherapp.extensions import db, limiter
 from teacherapp.models import User
 from teacherapp.models.types import utcnow
 from teacherapp.passwords import DUMMY_HASH, verify_password
+from teacherapp.redirects import safe_next_url
 from teacherapp.security import log_security_event
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths: never an open redirect to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("main.home")
 
 
 def _find_user(email: str) -> User | None:
@@ -44,14 +35,28 @@ def _address_key() -> str:
     return "address:" + (get_remote_address() or "-")
 
 
+def _from_known_device() -> bool:
+    return known_device_for(_submitted_email())
+
+
+def _from_unknown_device() -> bool:
+    return not _from_known_device()
+
+
 def _login_failed(response) -> bool:
     # Only failed attempts count towards the limits: a successful login redirects.
     return response.status_code != 302
 
 
 @bp.route("/login", methods=["GET", "POST"])
+# A device this account logged in from before counts against its own limit, not the
+# account's: an attacker's failures elsewhere cannot lock the teacher out (auth/devices.py).
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_login_failed, scope="login-account")
+               methods=["POST"], deduct_when=_login_failed, scope="login-account",
+               exempt_when=_from_known_device)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"], key_func=device_key,
+               methods=["POST"], deduct_when=_login_failed, scope="login-device",
+               exempt_when=_from_unknown_device)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ADDRESS"], key_func=_address_key,
                methods=["POST"], deduct_when=_login_failed, scope="login-address")
 def login():
@@ -79,7 +84,9 @@ def login():
             audit.record("login", "user", user.id, actor_id=user.id)
             db.session.commit()
             log_security_event("login_succeeded", user_id=user.id, email=email)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(safe_next_url(request.args.get("next"), url_for("main.home")))
+            remember_device(response, email)
+            return response
         audit.record("login_failed", "user", user.id if user else "-", actor_id=None,
                      new=email[:254])
         db.session.commit()

@@ -25,7 +25,7 @@ from teacherapp.content.logic import (
 )
 from teacherapp.extensions import db
 from teacherapp.models import AuditEvent
-from teacherapp.tabular import TabularError, TabularFileError, read_table
+from teacherapp.tabular import Table, TabularError, TabularFileError, read_table
 
 AUDIT_ENTITY = "content_view"
 AUDIT_ACTION = "import"
@@ -73,12 +73,17 @@ class ImportPreview:
                 "rejected": len(self.rejected)}
 
 
-def preview(data: bytes, filename: str, now: datetime | None = None) -> ImportPreview:
-    """What importing this file would do. Raises TabularFileError or MissingColumns."""
-    now = now or datetime.now(UTC)
+def read_file(data: bytes, filename: str) -> Table:
+    """The file's rows; raises TabularFileError. No database: call it outside a transaction."""
     table = read_table(data, filename)
     if not table.rows:  # only the column names: as good as empty
         raise TabularFileError(TabularError.EMPTY)
+    return table
+
+
+def preview(table: Table, filename: str, now: datetime | None = None) -> ImportPreview:
+    """What importing these rows would do. Raises MissingColumns."""
+    now = now or datetime.now(UTC)
     parsed = sightings_from_table(table, now)
     feed_plan = feed.plan(parsed)
     names = feed_plan.names
@@ -96,14 +101,14 @@ def preview(data: bytes, filename: str, now: datetime | None = None) -> ImportPr
     return ImportPreview(filename, rows, feed_plan)
 
 
-def apply(data: bytes, filename: str, now: datetime | None = None) -> ImportPreview:
-    """Merge the file into the stored views and audit it, all in one transaction.
+def apply(table: Table, filename: str, now: datetime | None = None) -> ImportPreview:
+    """Merge the rows into the stored views and audit it, all in one transaction.
 
     A view that another writer (the machine feed) created between our read and our write
     makes the insert fail; we then plan again against the new state, once.
     """
     for attempt in (1, 2):
-        result = preview(data, filename, now)
+        result = preview(table, filename, now)
         feed.write(result.plan)
         audit.record(AUDIT_ACTION, AUDIT_ENTITY, "file", field="import",
                      new=json.dumps(result.summary(), ensure_ascii=False))

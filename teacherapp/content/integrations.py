@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import abort, flash, redirect, session, url_for
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,10 +18,6 @@ from teacherapp.extensions import db
 from teacherapp.htmx import is_htmx_request, render_page_or_partial
 from teacherapp.models import IntegrationToken
 from teacherapp.permissions import secretariat_required
-
-# The new secret waits in the session for exactly one page view, so that a reload of the
-# page after Post/Redirect/Get does not create a second token; it is popped when shown.
-_SHOWN_ONCE = "content_new_integration_token"
 
 
 def _token_or_404(token_id: int) -> IntegrationToken:
@@ -48,7 +44,7 @@ def _render(form: IntegrationForm, new_secret: dict | None = None, status: int =
 @bp.route("/admin/integrations/")
 @secretariat_required
 def integrations():
-    return _render(IntegrationForm(formdata=None), session.pop(_SHOWN_ONCE, None))
+    return _render(IntegrationForm(formdata=None))
 
 
 @bp.route("/admin/integrations/", methods=["POST"])
@@ -64,11 +60,11 @@ def create_integration():
     db.session.flush()
     audit.record("create", "integration_token", token.id, field="name", new=token.name)
     db.session.commit()
+    # The secret is shown once, in this answer (page or fragment), and kept nowhere else:
+    # not in the session cookie, which is signed but readable. No redirect, so the answer is
+    # the page itself; it is never cached (Cache-Control: no-store on every page).
     shown = {"id": token.id, "name": token.name, "secret": secret}
-    if is_htmx_request():
-        return _render(IntegrationForm(formdata=None), shown, 201)
-    session[_SHOWN_ONCE] = shown
-    return redirect(url_for("content.integrations"))
+    return _render(IntegrationForm(formdata=None), shown, 201)
 
 
 @bp.route("/admin/integrations/<int:token_id>/revoke", methods=["POST"])

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from teacherapp.content.logic import Outcome, Problem
 from teacherapp.tabular import TabularError
+from teacherapp.upload_limits import limit_message
 
 PROBLEMS = {
     Problem.MISSING_PUPIL: _l("No VTS account id or email"),
@@ -32,6 +33,9 @@ OUTCOMES = {
 
 
 def file_error_message(code: TabularError) -> str:
+    limit = limit_message(code)
+    if limit:
+        return limit
     return {
         TabularError.EMPTY: _("The file is empty."),
         TabularError.UNSUPPORTED: _("This type of file cannot be read. Upload a CSV file "

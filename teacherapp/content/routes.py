@@ -11,6 +11,7 @@ from teacherapp.content.forms import ConfirmForm, ViewFileForm
 from teacherapp.content.logic import MissingColumns, Outcome
 from teacherapp.content.messages import OUTCOMES, PROBLEMS, column_message, file_error_message
 from teacherapp.content.uploads import PendingUpload, UploadStore
+from teacherapp.database import end_read_transaction
 from teacherapp.errors import handlers as errors
 from teacherapp.permissions import secretariat_required
 from teacherapp.tabular import TabularFileError
@@ -47,10 +48,12 @@ def import_views():
     form = ViewFileForm()
     if not form.validate_on_submit():
         return _upload_page(form, 422 if form.errors else 200)
+    end_read_transaction()  # never writes: the file is read without holding a transaction
     upload = form.file.data
     data = upload.read()
     try:
-        importing.preview(data, upload.filename or "")
+        importing.preview(importing.read_file(data, upload.filename or ""),
+                          upload.filename or "")
     except TabularFileError as error:
         return _upload_page(form, 422, file_error_message(error.code))
     except MissingColumns as error:
@@ -63,7 +66,8 @@ def import_views():
 @secretariat_required
 def preview_import(key: str):
     pending = _pending_or_404(key)
-    result = importing.preview(pending.data, pending.filename)
+    result = importing.preview(importing.read_file(pending.data, pending.filename),
+                               pending.filename)
     return render_template("content/preview.html", key=key, result=result, form=ConfirmForm(),
                            Outcome=Outcome, max_rows=PREVIEW_ROWS, problem_text=PROBLEMS.get,
                            outcome_text=OUTCOMES.get)
@@ -73,7 +77,11 @@ def preview_import(key: str):
 @secretariat_required
 def confirm_import(key: str):
     pending = _pending_or_404(key)
-    result = importing.apply(pending.data, pending.filename)
+    # The file is read outside any transaction, so saves never wait for it; the import's
+    # own transaction begins with its first statement.
+    end_read_transaction()
+    table = importing.read_file(pending.data, pending.filename)
+    result = importing.apply(table, pending.filename)
     _store().discard(key)
     flash(_("Import done: %(new)d new views, %(updated)d updated, %(unchanged)d unchanged, "
             "%(rejected)d rows not applied.", new=result.count(Outcome.NEW),

@@ -52,6 +52,7 @@ from teacherapp.rules import (
     course_result,
     final_subject_result,
 )
+from teacherapp.spreadsheet_text import neutralise_formula
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 YIELD_PER = 2000
@@ -409,12 +410,15 @@ def _csv_text(value, decimal_comma: bool) -> str:
 
 
 def _remembered_csv_text(decimal_comma: bool) -> Callable[[object], str]:
-    """`_csv_text` with a memory: an export repeats few distinct numbers, dates and times."""
+    """`_csv_text` with a memory: an export repeats few distinct numbers, dates and times.
+
+    Text typed by people (names, reasons) that a spreadsheet would run as a formula gets a
+    leading quote; numbers are written from Decimal and int, never touched."""
     memo: dict[tuple[type, object], str] = {}
 
     def text(value: object) -> str:
         if type(value) is str:
-            return value
+            return neutralise_formula(value)
         key = (type(value), value)  # the type too: True == 1 and Decimal(7) == 7
         found = memo.get(key)
         if found is None:
@@ -433,7 +437,7 @@ def csv_chunks(source: ExportSource, words: Words, delimiter: str = ";",
     text = _remembered_csv_text(delimiter == ";")
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(words.headers)
+    writer.writerow(map(text, words.headers))
     yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
     buffer.seek(0)
     buffer.truncate()
@@ -459,14 +463,10 @@ def sheet_name(subject: SubjectCells) -> str:
 
 
 def _xlsx_cell(formats: dict) -> Callable[[object], tuple | None]:
-    """A value as the call that writes it: (unbound Worksheet method, value, format), made
-    once per distinct value, so a line's cells need no type tests or conversions (None: an
-    empty cell, not written).
-
-    The methods are XlsxWriter's undecorated ones, which its own write() calls: the public
-    write_string() and the like first test whether the row is given in A1 notation, 0.3-0.5
-    microseconds a cell, about 5 % of an export of 2.8 M cells (docs/performance.md, ninth
-    round). tests/deliberation pins every cell of a workbook, should they ever change.
+    """A value as the call that writes it: (Worksheet method, value, format), made once per
+    distinct value, so a line's cells need no type tests or conversions (None: an empty
+    cell, not written). Text always goes through write_string: a pupil named `=HYPERLINK(..)`
+    is a string cell, never a formula. tests/deliberation pins every cell of a workbook.
     """
     memo: dict[tuple[type, object], tuple | None] = {}
 
@@ -474,17 +474,17 @@ def _xlsx_cell(formats: dict) -> Callable[[object], tuple | None]:
         if value is None or value == "":
             return None
         if isinstance(value, Decimal):
-            return (Worksheet._write_number, float(value), formats["number"])
+            return (Worksheet.write_number, float(value), formats["number"])
         if isinstance(value, bool):
-            return (Worksheet._write_string, str(value), None)
+            return (Worksheet.write_string, str(value), None)
         if isinstance(value, int):
-            return (Worksheet._write_number, value, None)
+            return (Worksheet.write_number, value, None)
         if isinstance(value, datetime):
-            return (Worksheet._write_datetime, value, formats["datetime"])
+            return (Worksheet.write_datetime, value, formats["datetime"])
         if isinstance(value, date):
-            return (Worksheet._write_datetime, datetime(value.year, value.month, value.day),
+            return (Worksheet.write_datetime, datetime(value.year, value.month, value.day),
                     formats["date"])
-        return (Worksheet._write_string, value, None)
+        return (Worksheet.write_string, str(value), None)
 
     def cell(value: object) -> tuple | None:
         key = (type(value), value)  # the type too: True == 1 and Decimal(7) == 7
@@ -547,7 +547,8 @@ class _PupilSummary:
 
 def write_xlsx(source: ExportSource, words: Words, path: str, per_course: bool) -> int:
     """Write the workbook to `path`; returns the number of score lines written."""
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True,
+    # strings_to_formulas off: write_row (the headers) must never make a formula of a text.
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
                                           "tmpdir": os.path.dirname(path) or None})
     formats = {
         "header": workbook.add_format({"bold": True, "bg_color": "#E6F2EC", "text_wrap": True,

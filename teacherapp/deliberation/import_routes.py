@@ -10,11 +10,12 @@ from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from teacherapp import audit
+from teacherapp.database import end_read_transaction
 from teacherapp.deliberation import bp, pending
 from teacherapp.deliberation.forms import ConfirmImportForm, ImportForm, PaymentForm
 from teacherapp.deliberation.imports import apply_plan, plan_for_course
 from teacherapp.deliberation.logic import check_columns
-from teacherapp.deliberation.messages import FILE_ERRORS
+from teacherapp.deliberation.messages import FILE_ERRORS, file_error
 from teacherapp.extensions import db
 from teacherapp.htmx import is_htmx_request
 from teacherapp.models import Enrolment, PaymentMethod, Pupil
@@ -47,27 +48,35 @@ def upload_too_large(error):
     return render_template("deliberation/import.html", course=course, form=form), 413
 
 
+def _parse_and_keep(course_id: int, data: bytes, filename: str) -> tuple[str | None, str | None]:
+    """(token of the kept preview, None) or (None, why the file was refused)."""
+    if len(data) > _import_limit():
+        return None, _too_large_message()
+    try:
+        table = read_table(data, filename)
+    except TabularFileError as exc:
+        return None, file_error(exc.code)
+    problem = check_columns(table)
+    if problem:
+        return None, str(FILE_ERRORS[problem])
+    try:
+        return pending.save(current_app.instance_path, current_user.id, course_id, filename,
+                            table), None
+    except pending.PendingTooLarge:
+        return None, _("The list is too large to preview. Split it into smaller files.")
+
+
 @bp.route("/courses/<int:course_id>/import-pupils", methods=["GET", "POST"])
 @secretariat_required
 def import_pupils(course_id: int):
     course = get_course_or_404(course_id)
     form = ImportForm()
     if form.validate_on_submit():
+        end_read_transaction()  # never writes: the file is read without holding a transaction
         upload = form.file.data
-        data = upload.read(_import_limit() + 1)
-        error = None
-        if len(data) > _import_limit():
-            error = _too_large_message()
-        else:
-            try:
-                table = read_table(data, upload.filename or "")
-                problem = check_columns(table)
-                error = str(FILE_ERRORS[problem]) if problem else None
-            except TabularFileError as exc:
-                error = str(FILE_ERRORS[exc.code])
-        if error is None:
-            token = pending.save(current_app.instance_path, current_user.id, course.id,
-                                 upload.filename or "", table)
+        token, error = _parse_and_keep(course.id, upload.read(_import_limit() + 1),
+                                       upload.filename or "")
+        if token:
             return redirect(url_for(".import_preview", course_id=course.id, token=token))
         form.file.errors = [error]
     status = 422 if form.errors else 200
@@ -87,9 +96,12 @@ def _pending_or_redirect(course_id: int, token: str):
 @secretariat_required
 def import_preview(course_id: int, token: str):
     course = get_course_or_404(course_id)
-    upload, gone = _pending_or_redirect(course.id, token)
+    end_read_transaction()
+    upload, gone = _pending_or_redirect(course_id, token)  # read from disk, no transaction
     if gone:
         return gone
+    # The plan and its signature check are read in the transaction that writes the import.
+    course = get_course_or_404(course_id)
     plan = plan_for_course(course, upload.table, upload.uploaded_at)
     form = ConfirmImportForm(signature=plan.signature())
     if form.validate_on_submit():

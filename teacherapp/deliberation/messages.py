@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from teacherapp.deliberation.logic import Action, FileProblem, RowProblem
 from teacherapp.tabular import TabularError
+from teacherapp.upload_limits import limit_message
 
 FILE_ERRORS = {
     TabularError.EMPTY: _l("The file is empty."),
@@ -20,6 +21,13 @@ FILE_ERRORS = {
                                     "VTS-account-id)."),
     FileProblem.NO_ROWS: _l("The file has column names but no pupils."),
 }
+
+
+
+def file_error(code: TabularError) -> str:
+    """Why the file was refused, in the user's language."""
+    return limit_message(code) or str(FILE_ERRORS[code])
+
 
 ROW_PROBLEMS = {
     RowProblem.FIRST_NAME_MISSING: _l("first name missing"),

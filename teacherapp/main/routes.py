@@ -5,6 +5,7 @@ from flask_login import login_required
 
 from teacherapp.courses.routes import render_my_courses
 from teacherapp.main import bp
+from teacherapp.redirects import safe_next_url
 
 
 @bp.route("/")
@@ -24,7 +25,4 @@ def set_language():
     if lang not in ("nl", "en"):
         abort(400)
     session["lang"] = lang
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.home")
-    return redirect(target)
+    return redirect(safe_next_url(request.form.get("next"), url_for("main.home")))

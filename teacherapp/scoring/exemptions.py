@@ -24,6 +24,7 @@ from teacherapp.models import (
     SubmissionState,
 )
 from teacherapp.permissions import get_enrolment_or_404
+from teacherapp.redirects import safe_next_url
 from teacherapp.scoring import bp
 from teacherapp.scoring.forms import ExemptionForm, RemoveExemptionForm
 from teacherapp.write_locks import lock_for_pupil_change
@@ -50,10 +51,7 @@ def _locked_for_teacher(course_id: int) -> bool:
 
 
 def _back(course_id: int) -> str:
-    target = request.values.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("scoring.grid", course_id=course_id)
+    return safe_next_url(request.values.get("next"), url_for("scoring.grid", course_id=course_id))
 
 
 def _describe(exemption: Exemption | None) -> str | None:

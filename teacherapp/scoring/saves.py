@@ -28,6 +28,7 @@ from teacherapp.htmx import is_htmx_request, render_page_or_partial
 from teacherapp.models import AssessmentContext, AuditEvent, SkillAssessment, Subject, User
 from teacherapp.parsing import parse_id
 from teacherapp.permissions import teacher_required
+from teacherapp.redirects import safe_next_url
 from teacherapp.rules import SITTINGS, Absence, Mark, ScoreParseError, format_score, parse_score
 from teacherapp.scoring import bp, idempotency
 from teacherapp.scoring.cells import (
@@ -54,10 +55,7 @@ def _layout() -> str:
 
 
 def _safe_next(default: str) -> str:
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return default
+    return safe_next_url(request.form.get("next"), default)
 
 
 def _keeping_mine() -> bool:

@@ -166,3 +166,35 @@ def test_a_large_batch_takes_a_fixed_number_of_statements(feed, make, count_stat
         return counter.count
 
     assert statements("a", 10) == statements("b", 300)
+
+
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+def test_deeply_nested_json_gets_a_json_400(feed, depth):
+    response = feed(b'{"events": ' + b"[" * depth + b"]" * depth + b"}")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "malformed_json"
+    assert views() == {}
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/json",
+                                          "application/octet-stream"])
+@pytest.mark.parametrize("nul", [b"\\u0000", b"\x00"])
+def test_a_nul_in_any_body_is_refused_and_nothing_is_stored(client, world, content_type, nul):
+    """PostgreSQL cannot store a NUL: refused before the API reads the body, on both databases."""
+    _token, secret = integration()
+    db.session.commit()
+    body = b'{"events": [{"id": "e' + nul + b'1", "pupil": "VTS-1001", "content": "s2c-el-01", ' \
+           b'"viewed_at": "2026-10-03T14:30:00+02:00"}]}'
+    response = client.post(API, data=body, content_type=content_type,
+                           headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 400
+    assert response.get_data(as_text=True).strip()
+    assert views() == {}
+    assert db.session.scalar(select(func.count()).select_from(IngestedEvent)) == 0
+
+
+def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(feed):
+    response = feed(b'{"events": [{"id": "e\\\\u0000", "pupil": "VTS-1001", '
+                    b'"content": "s2c-el-01", "viewed_at": "2026-10-03T14:30:00+02:00"}]}')
+    assert response.status_code == 200
+    assert response.get_json()["counts"]["applied"] == 1

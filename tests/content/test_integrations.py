@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+import pytest
 from sqlalchemy import select
 
 from teacherapp.extensions import db
@@ -34,8 +35,11 @@ def test_the_page_lists_tokens_with_prefix_and_last_use(client, auth, world):
 def test_creating_a_token_shows_it_once_and_stores_only_its_hash(client, auth, world):
     auth.login(world.secretariat)
     response = auth.post(URL, {"name": "VTS Connect"})
-    assert response.status_code == 302
-    secret = _secret(client.get(URL).get_data(as_text=True))
+    assert response.status_code == 201
+    html = response.get_data(as_text=True)
+    assert "<html" in html
+    secret = _secret(html)
+    assert "no-store" in response.headers["Cache-Control"]
     assert "vtsc_" not in client.get(URL).get_data(as_text=True).replace(secret[:12] + "…", "")
 
     db.session.expire_all()
@@ -46,6 +50,17 @@ def test_creating_a_token_shows_it_once_and_stores_only_its_hash(client, auth, w
     assert secret not in (token.token_hash, token.token_prefix)
     assert db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "integration_token",
                                                        AuditEvent.action == "create")).one()
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_new_secret_never_reaches_the_session_cookie(app, client, auth, world, htmx):
+    auth.login(world.secretariat)
+    response = auth.post(URL, {"name": "VTS Connect"}, htmx=htmx)
+    secret = _secret(response.get_data(as_text=True))
+    assert secret not in " ".join(response.headers.getlist("Set-Cookie"))
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    serializer = app.session_interface.get_signing_serializer(app)
+    assert secret not in repr(serializer.loads(cookie.value))
 
 
 def test_creating_with_htmx_answers_the_fragment_with_the_token(client, auth, world):

@@ -116,7 +116,7 @@ def test_pending_upload_is_private_to_its_user_and_expires(tmp_path):
     assert loaded is not None and loaded.table.rows[0].get("voornaam") == "Zoë"
     assert pending.load(tmp_path, 2, token) is None
     assert pending.load(tmp_path, 1, "../../etc/passwd") is None
-    path = next((tmp_path / "pending_imports").glob("*.json"))
+    path = next((tmp_path / "pending_imports").glob("*.json.gz"))
     old = time.time() - pending.MAX_AGE_SECONDS - 10
     os.utime(path, (old, old))
     assert pending.load(tmp_path, 1, token) is None

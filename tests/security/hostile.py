@@ -116,3 +116,21 @@ def injection_findings(html: str) -> list[str]:
     if re.search(r"49zqmark\d", html):
         checker.findings.append("a template expression was evaluated")
     return checker.findings
+
+
+# Where a `next` or `back` value could send the browser, or how it could break a header:
+# every redirect target is fuzzed with these (tests/security/test_bad_input.py).
+REDIRECT_TARGETS = [
+    "/x\r\nSet-Cookie: a=b", "/x\rLocation: //evil.example", "/\n/evil.example",
+    "/\\evil.example", "\\\\evil.example", "/\\/evil.example", "//evil.example",
+    "///evil.example", "/\t/evil.example", "/x\x7f", "/x\x85", "https://evil.example/",
+    "http:/evil.example", "javascript:alert(1)", "evil.example", " /x", "", "/" + "a" * 3000,
+]
+
+# Control characters, alone and inside text, for every field.
+CONTROL_STRINGS = ["\r\n", "a\rb", "a\nb", "\t", "a\x01b", "\x1b[31m", "\x7f", "\x85", "\u2028"]
+
+
+def deep_json(depth: int) -> bytes:
+    """A JSON batch nested `depth` arrays deep: deeper than Python's parser recurses."""
+    return b'{"events": ' + b"[" * depth + b"]" * depth + b"}"

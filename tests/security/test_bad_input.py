@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from teacherapp.extensions import db
+from tests.security.hostile import CONTROL_STRINGS, REDIRECT_TARGETS, deep_json
 from tests.security.matrix import (
     ACTORS,
     RULES,
@@ -46,7 +47,10 @@ NASTY = [
     "' OR 1=1 --", '"; DROP TABLE score; --', "<script>alert(1)</script>", "{{ 7*7 }}",
     "%s%s%s%n", "../../etc/passwd", "\u202etxt.exe", "\ufeff", "\ud7ff", "😀" * 50,
     "31/02/2027", "2027-13-01", "0000-00-00", "9999-12-31", "\x00", "a\x00b",
+    "x" * 131_073, *CONTROL_STRINGS, *REDIRECT_TARGETS,
 ]
+# Every form is also sent a redirect target, whether or not it renders one.
+REDIRECT_FIELDS = ("next",)
 _values = st.one_of(
     st.sampled_from(NASTY),
     st.text(st.characters(blacklist_categories=("Cs",)), max_size=60),
@@ -66,6 +70,7 @@ def _form_fields(client, url: str, sample: dict) -> list[str]:
         names.update(_FIELD.findall(page.get_data(as_text=True)))
     names.discard("csrf_token")
     names.discard("lang")  # the footer's language switch, on every page
+    names.update(REDIRECT_FIELDS)
     return sorted(names)
 
 
@@ -129,7 +134,12 @@ INPUT_RULES += [(rule, "GET") for rule in RULES if rule.endpoint == "auditlog.in
 
 # Bugs this test found in other areas, not fixed yet: the test still runs (and reports
 # XPASS once fixed); remove the entry then.
-KNOWN_BUGS: dict[str, str] = {}  # "endpoint:METHOD": "what fails, where"
+KNOWN_BUGS: dict[str, str] = {  # "endpoint:METHOD": "what fails, where"
+    "scoring.score_cell:POST": "a next with a line break: 500 in saves.py _safe_next, to be "
+                               "switched to teacherapp.redirects.safe_next_url",
+    "scoring.level_cell:POST": "a next with a line break: 500 in saves.py _safe_next, to be "
+                               "switched to teacherapp.redirects.safe_next_url",
+}
 
 INPUT_PARAMS = [
     pytest.param(rule, method, id=f"{rule.endpoint}:{method}",
@@ -138,6 +148,21 @@ INPUT_PARAMS = [
                  if f"{rule.endpoint}:{method}" in KNOWN_BUGS else [])
     for rule, method in INPUT_RULES
 ]
+
+
+# Bodies a machine may send as they are (content type, bytes): nested past the parser's
+# recursion, NUL in JSON escapes and raw, JSON declared as plain text, huge strings.
+_EVENT = b'{"id": "e1", "pupil": "VTS-1", "content": "c", "viewed_at": "2026-10-03"}'
+RAW_BODIES = [
+    ("application/json", deep_json(100_000)), ("text/plain", deep_json(2_000)),
+    ("text/plain", b'{"events": [' + _EVENT.replace(b"e1", b"e\\\\u0000") + b"]}"),
+    ("text/plain", b'{"events": [' + _EVENT.replace(b"e1", b"e\\u0000") + b"]}"),
+    ("application/json", b'{"events": [' + _EVENT.replace(b"e1", b"e\x00") + b"]}"),
+    ("text/plain", b'{"events": [' + _EVENT + b"]}"),
+    ("application/json", b'{"events": [{"id": "' + b"x" * 200_000 + b'"}]}'),
+    ("application/x-www-form-urlencoded", b"events=%00"),
+]
+_RAW_BODIES = st.sampled_from(RAW_BODIES)
 
 
 @pytest.mark.parametrize(("rule", "method"), INPUT_PARAMS)
@@ -169,15 +194,19 @@ def test_generated_input_never_causes_a_server_error(app, rule, method):
             st.sampled_from(["event_id", "pupil", "vts_account_id", "content", "external_id",
                              "viewed_at", "progress", "completed"]),
             st.one_of(st.none(), st.integers(), st.floats(), st.text(max_size=30),
-                      st.booleans())), max_size=3)})))
+                      st.booleans())), max_size=3)}),
+        _RAW_BODIES))
     def fuzz(body):
         check(body)
 
     def check(body):
         detector.mark()
         if route.access is Access.MACHINE:
-            response = actor.client.open(url, method=method, json=body,
-                                         headers={"Authorization": f"Bearer {MACHINE_TOKEN}"})
+            raw = isinstance(body, tuple)
+            response = actor.client.open(
+                url, method=method, json=None if raw else body,
+                data=body[1] if raw else None, content_type=body[0] if raw else None,
+                headers={"Authorization": f"Bearer {MACHINE_TOKEN}"})
         else:
             known, extra, htmx = body
             data = {**extra, **known}
@@ -206,6 +235,14 @@ def test_generated_input_never_causes_a_server_error(app, rule, method):
             for name in fields:
                 for value in NASTY:
                     check(({name: value}, {}, False))
+            if route.access is Access.MACHINE:
+                for raw in RAW_BODIES:
+                    check(raw)
+        if route.access is not Access.MACHINE and method != "GET":
+            # A body the route accepts, sent with each hostile redirect target.
+            sample = route.data(world, world.a) if route.data else {}
+            for target in REDIRECT_TARGETS:
+                check(({**sample, "next": target}, {}, False))
         fuzz()
     finally:
         detector.close()

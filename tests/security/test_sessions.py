@@ -156,7 +156,7 @@ def test_production_cookies_are_secure_with_the_host_prefix(monkeypatch, databas
     assert response.status_code == 302
     cookies = response.headers.getlist("Set-Cookie")
     names = {c.split("=", 1)[0] for c in cookies}
-    assert names == {"__Host-session", "__Host-remember"}
+    assert names == {"__Host-session", "__Host-remember", "__Host-device"}
     for cookie in cookies:
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
         assert "Path=/" in cookie and "Domain" not in cookie
