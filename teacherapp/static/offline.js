@@ -502,7 +502,9 @@
         var theirs = el("div", "offline-server-copy");
         theirs.appendChild(document.createRange().createContextualFragment(item.response || ""));
         theirs.querySelectorAll("[id]").forEach(function (node) { node.removeAttribute("id"); });
-        theirs.querySelectorAll("form, button, input, select, textarea, a").forEach(function (node) {
+        // The copy shows both values; the choice is made with this row's own buttons only.
+        theirs.querySelectorAll("button, a").forEach(function (node) { node.remove(); });
+        theirs.querySelectorAll("form, input, select, textarea").forEach(function (node) {
           node.setAttribute("inert", "");
           if ("disabled" in node) node.disabled = true;
         });

@@ -212,3 +212,39 @@ def test_two_quick_level_taps_arrive_in_order_without_a_conflict(server, browser
     assert row.level_id == levels[3].id
     assert _audit("skill_assessment") in (["create", "update"], ["create"])
     phone.close()
+
+
+def test_the_offline_page_shows_one_entry_per_cell_with_the_typed_value(server, browser, make):
+    """Typed offline, then the network returns on a cell another device changed meanwhile."""
+    ec = exam_course(make, pupils=1, criteria=1)
+    pupil = ec.enrolments[0]
+    db.session.commit()
+    phone = Phone(browser, server, ec, pupil)
+    page = phone.page
+    cell = page.locator(f"#score-{pupil.id}-{ec.subject.id}-1")
+    _store_from_other_device(ec, pupil, Decimal(9))
+    phone.context.set_offline(True)
+    field = cell.locator("input[name=value]")
+    field.fill("12")
+    cell.get_by_role("button", name="Opslaan").click()
+    field.fill("13")  # the latest typed value wins, still based on the version seen first
+    cell.get_by_role("button", name="Opslaan").click()
+    expect_waiting(page, 1)
+    phone.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    cell.get_by_role("alert").wait_for(timeout=20000)
+    page.goto(server.url + "/offline/")
+    items = page.locator(".offline-item")
+    items.first.wait_for()
+    assert items.count() == 1
+    text = items.first.inner_text()
+    assert "Jouw waarde: 13" in text and "Opslaan" not in text
+    assert page.get_by_role("button", name="Mijn waarde houden").count() == 1
+    assert page.get_by_role("button", name="Waarde van de server houden").count() == 1
+    summary = page.locator("#offline-queue-summary").inner_text()
+    assert "(0)" not in summary and "(1)" in summary
+    assert _score_row().value == Decimal(9)
+    page.get_by_role("button", name="Waarde van de server houden").click()
+    page.wait_for_function("() => !document.querySelector('.offline-item')")
+    assert _score_row().value == Decimal(9) and _audit("score") == []
+    phone.close()
