@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
+from wtforms import SelectChoice
 
 from teacherapp.admin import bp
 from teacherapp.admin.course_teachers import teacher_panel_context
@@ -89,7 +90,8 @@ def courses():
     years = db.session.scalars(select(Course.school_year).distinct()
                                .order_by(Course.school_year.desc())).all()
     return render_template(
-        "admin/courses.html", courses=courses, filters=filters, years=years,
+        "admin/courses.html", courses=courses, filters=filters,
+        years=[SelectChoice(year) for year in years],
         schools=school_choices()[1:], course_types=course_type_choices()[1:],
         teacher_counts=counts(CourseTeacher.id, CourseTeacher.course_id),
         subject_counts=counts(Subject.id, Subject.course_id),
@@ -150,13 +152,13 @@ def course(course_id: int):
                            **teacher_panel_context(course))
 
 
-def copy_source_choices(course: Course) -> list[tuple[object, str]]:
+def copy_source_choices(course: Course) -> list[SelectChoice]:
     """Other courses of the same type, newest school year first."""
     rows = db.session.execute(
         select(Course.id, Course.school_year, Course.group_name, School.name)
         .join(School).where(Course.course_type_id == course.course_type_id, Course.id != course.id)
         .order_by(Course.school_year.desc(), School.name, Course.id)
     ).all()
-    return [("", _("Choose…"))] + [
-        (row.id, f"{row.school_year} · {row.name}" + (f" · {row.group_name}" if row.group_name else ""))
+    return [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(row.id, f"{row.school_year} · {row.name}" + (f" · {row.group_name}" if row.group_name else ""))
         for row in rows]

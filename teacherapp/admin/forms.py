@@ -15,6 +15,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -174,8 +175,8 @@ class _PasswordChoiceMixin:
 def _password_fields() -> tuple[RadioField, PasswordField]:
     choice = RadioField(
         _l("Password"),
-        choices=[("generate", _l("Generate a password (shown once)")),
-                 ("set", _l("Type a password"))],
+        choices=[SelectChoice("generate", _l("Generate a password (shown once)")),
+                 SelectChoice("set", _l("Type a password"))],
         default="generate",
         validators=[InputRequired(REQUIRED)],
     )
@@ -221,7 +222,7 @@ class RecognitionForm(FlaskForm):
     course_type_id = SelectField(_l("Course type"), coerce=_optional_int,
                                  validators=[InputRequired(REQUIRED)])
     basis = SelectField(
-        _l("Basis"), choices=[(b.value, label) for b, label in BASIS_LABELS.items()],
+        _l("Basis"), choices=[SelectChoice(b.value, label) for b, label in BASIS_LABELS.items()],
         validators=[InputRequired(REQUIRED)],
     )
     refresher_training_date = DateField(
@@ -277,7 +278,7 @@ class CourseForm(FlaskForm):
     school_year = StringField(_l("School year"), validators=[_required()],
                               description=_l("For example 2026-2027."))
     track = RadioField(_l("Track"), coerce=int,
-                       choices=[(1, _l("Track 1")), (2, _l("Track 2 (BK school)"))],
+                       choices=[SelectChoice(1, _l("Track 1")), SelectChoice(2, _l("Track 2 (BK school)"))],
                        validators=[InputRequired(REQUIRED)], default=1)
     start_date = DateField(_l("Start date"), validators=[InputRequired(REQUIRED)])
     group_name = StringField(_l("Group"), validators=[Optional(), _max(80)],
@@ -315,13 +316,13 @@ class CopySubjectsForm(FlaskForm):
             raise ValidationError(REQUIRED)
 
 
-_TRIMESTERS = [("", _l("From the date")), ("1", _l("Trimester 1")), ("2", _l("Trimester 2")),
-               ("3", _l("Trimester 3"))]
+_TRIMESTERS = [SelectChoice("", _l("From the date")), SelectChoice("1", _l("Trimester 1")),
+               SelectChoice("2", _l("Trimester 2")), SelectChoice("3", _l("Trimester 3"))]
 
 
 class SubjectForm(FlaskForm):
     name = StringField(_l("Name"), validators=[_required(), _max(120)])
-    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in SUBJECT_KIND_LABELS.items()],
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in SUBJECT_KIND_LABELS.items()],
                        validators=[InputRequired(REQUIRED)])
     maximum = DecimalCommaField(_l("Maximum"), validators=[InputRequired(REQUIRED), _below(10000)])
     pass_mark = DecimalCommaField(_l("Pass mark"), validators=[InputRequired(REQUIRED), _not_negative])
@@ -404,7 +405,7 @@ class ContentItemForm(_UniqueMixin, FlaskForm):
     course_type_id = SelectField(_l("Course type"), coerce=_optional_int,
                                  validators=[InputRequired(REQUIRED)])
     title = StringField(_l("Title"), validators=[_required(), _max(200)])
-    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in CONTENT_KIND_LABELS.items()],
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in CONTENT_KIND_LABELS.items()],
                        validators=[InputRequired(REQUIRED)])
     external_id = StringField(_l("External id (VTS Connect)"), validators=[_required(), _max(120)],
                               description=_l("The id the content platform uses; unique."))
@@ -423,13 +424,17 @@ class ContentItemForm(_UniqueMixin, FlaskForm):
 # ---------------------------------------------------------------- choices from the database
 
 
-def course_type_choices() -> list[tuple[Any, str]]:
+CHOOSE = SelectChoice("", _l("Choose…"))
+
+
+def course_type_choices() -> list[SelectChoice]:
+    """"Choose…", then every course type; [1:] for a list's filter."""
     rows = db.session.execute(select(CourseType.id, CourseType.code, CourseType.name)
                               .order_by(CourseType.code)).all()
-    return [("", _l("Choose…"))] + [(row.id, f"{row.code} – {row.name}") for row in rows]
+    return [CHOOSE] + [SelectChoice(row.id, f"{row.code} – {row.name}") for row in rows]
 
 
-def school_choices() -> list[tuple[Any, str]]:
+def school_choices() -> list[SelectChoice]:
     rows = db.session.execute(select(School.id, School.name, School.city).order_by(School.name)).all()
-    return [("", _l("Choose…"))] + [
-        (row.id, f"{row.name} ({row.city})" if row.city else row.name) for row in rows]
+    return [CHOOSE] + [
+        SelectChoice(row.id, f"{row.name} ({row.city})" if row.city else row.name) for row in rows]

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from flask import Response, current_app, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
+from wtforms import SelectChoice
 
 from teacherapp.deliberation import bp
 from teacherapp.deliberation import export as export_module
@@ -74,10 +75,12 @@ def _int_arg(name: str, allowed: range | None = None) -> int | None:
 def _filter_form(form_class: type[FilterForm]) -> FilterForm:
     years, schools, types = filter_choices()
     form = form_class(request.args)
-    form.school_year.choices = [("", _("All school years"))] + [(y, y) for y in years]
-    form.school.choices = [("", _("All schools"))] + [(str(s.id), s.name) for s in schools]
-    form.course_type.choices = [("", _("All course types"))] + [(str(t.id), t.name)
-                                                                 for t in types]
+    form.school_year.choices = [SelectChoice("", _("All school years"))] + [
+        SelectChoice(y) for y in years]
+    form.school.choices = [SelectChoice("", _("All schools"))] + [
+        SelectChoice(str(s.id), s.name) for s in schools]
+    form.course_type.choices = [SelectChoice("", _("All course types"))] + [
+        SelectChoice(str(t.id), t.name) for t in types]
     if "school_year" not in request.args and years:
         form.school_year.data = years[0]  # the newest year: what the secretariat works on
     return form
@@ -85,7 +88,7 @@ def _filter_form(form_class: type[FilterForm]) -> FilterForm:
 
 def _school_year(form: FilterForm) -> str | None:
     year = form.school_year.data or None
-    return year if year in {value for value, _label in form.school_year.choices} else None
+    return year if year in {choice.value for choice in form.school_year.choices} else None
 
 
 @bp.route("/overview")
