@@ -12,9 +12,9 @@ from teacherapp.admin import bp
 from teacherapp.admin.course_teachers import teacher_panel_context
 from teacherapp.admin.forms import CopySubjectsForm, CourseForm, course_type_choices, school_choices
 from teacherapp.admin.helpers import get_or_404, record_changes, record_create, snapshot
-from teacherapp.admin.logic import course_type_change_blocked, track_problem
+from teacherapp.admin.logic import TrackProblem, course_type_change_blocked, track_problem
 from teacherapp.extensions import db
-from teacherapp.models import Course, CourseTeacher, Enrolment, School, Subject
+from teacherapp.models import Course, CourseTeacher, CourseType, Enrolment, School, Subject
 from teacherapp.parsing import parse_id
 from teacherapp.permissions import secretariat_required
 
@@ -35,7 +35,17 @@ def _domain_errors(form: CourseForm, course: Course | None) -> bool:
     if school is None:
         form.school_id.errors.append(_("Choose a school from the list."))
         return False
-    if track_problem(form.track.data, school.has_bk_curriculum):
+    course_type = db.session.get(CourseType, form.course_type_id.data)
+    if course_type is None:
+        form.course_type_id.errors.append(_("Choose a course type from the list."))
+        return False
+    problem = track_problem(form.track.data, school.has_bk_curriculum, course_type.code)
+    if problem == TrackProblem.TRACK_2_NOT_FOR_COURSE_TYPE:
+        form.track.errors.append(_("Track 2 exists only for Start 2 Coach and Multimove "
+                                   "(Spoor 2: Voor S2C en MM); %(type)s is on track 1.",
+                                   type=course_type.name))
+        ok = False
+    elif problem == TrackProblem.TRACK_2_NEEDS_BK_SCHOOL:
         form.track.errors.append(_("Track 2 is only for schools with the BK curriculum; %(school)s "
                                    "does not have it.", school=school.name))
         ok = False

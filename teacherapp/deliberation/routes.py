@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 from wtforms import SelectChoice
 
+from teacherapp.certificates import NOT_ELIGIBLE
 from teacherapp.deliberation import bp
 from teacherapp.deliberation import export as export_module
 from teacherapp.deliberation.forms import ExportForm, FilterForm
@@ -121,6 +122,8 @@ def export():
 
 
 def _words() -> export_module.Words:
+    certificate_headers = [_("Phasing out"), _("Eligible for the certificate"),
+                           _("Why not eligible")]
     headers = [
         _("School"), _("Institution number"), _("Course id"), _("Course"), _("Course type"),
         _("Track"), _("School year"), _("Last name"), _("First name"), _("VTS account id"),
@@ -129,14 +132,16 @@ def _words() -> export_module.Words:
         _("2nd sitting score or code"), _("Final result of the subject"), _("Exempt"), _("Exemption reason"),
         _("1st sitting submitted"), _("1st sitting submitted by"), _("1st sitting submitted at"),
         _("2nd sitting submitted"), _("2nd sitting submitted by"), _("2nd sitting submitted at"),
+        *certificate_headers,
     ]
     pupil_headers = headers[:12] + [
         _("Subjects"), _("Subjects passed or exempt"), _("Total score"),
         _("Total maximum (without exempt subjects)"), _("Overall result"),
-        _("Eligible for the certificate"),
+        *certificate_headers,
     ]
     return export_module.Words(
         headers=headers, pupil_headers=pupil_headers,
+        reasons={code.value: str(text) for code, text in NOT_ELIGIBLE.items()},
         codes={"absent": _("absent"), "excused": _("excused absent"), "exempt": _("exempt"),
                "repeater": _("repeater")},
         results={"passed": _("passed"), "failed": _("failed"), "exempt": _("exempt"),

@@ -25,7 +25,7 @@ from teacherapp.models.evaluation import (
     Subject,
     Submission,
 )
-from teacherapp.models.people import Enrolment, Pupil, Recognition, User
+from teacherapp.models.people import Enrolment, GenericTestResult, Pupil, Recognition, User
 
 __all__ = [
     "Absence",
@@ -42,6 +42,7 @@ __all__ = [
     "ExamMoment",
     "Exemption",
     "ExemptionKind",
+    "GenericTestResult",
     "IdempotentSave",
     "IngestedEvent",
     "IntegrationToken",

@@ -52,6 +52,9 @@ class CourseType(db.Model):
     # Course types whose refresher training (bijscholing) is shared, e.g. MM and C4S.
     refresher_group: Mapped[str] = mapped_column(String(20))
     has_internship: Mapped[bool] = mapped_column(default=False)
+    # Sport-technical admission requirements (sporttechnische TVW, Initiator): what an
+    # enrolment must meet before it is scored; None: the type has none.
+    admission_requirement: Mapped[str | None] = mapped_column(String(300))
 
     courses: Mapped[list[Course]] = relationship(back_populates="course_type")
 
