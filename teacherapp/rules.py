@@ -184,12 +184,14 @@ def sitting_result(mark: Mark | None, pass_mark: Decimal, exempt: bool = False) 
     return Result.PASSED if mark.value >= pass_mark else Result.FAILED
 
 
-def may_take_second_sitting(first: Result) -> bool:
+def may_take_second_sitting(first: Result, first_sitting_submitted: bool = True) -> bool:
     """Only a subject not passed in the first sitting goes to the second: failed, absent, or
-    never taken (no mark). A pupil who paid after the first sitting was submitted has no
-    first-sitting mark: the late payer takes the second sitting, the one still open, for every
-    subject (every paying pupil gets an exam chance; see docs/regulation.md)."""
-    return first in (Result.FAILED, Result.ABSENT, Result.MISSING)
+    (once the first sitting is submitted) never taken. A pupil who paid after the first
+    sitting was submitted has no first-sitting mark: the late payer takes the sitting still
+    open, the second, for every subject (see docs/regulation.md)."""
+    if first == Result.MISSING:
+        return first_sitting_submitted
+    return first in (Result.FAILED, Result.ABSENT)
 
 
 def final_subject_result(
@@ -222,6 +224,7 @@ def second_sitting_subjects(
     subjects: Iterable[SubjectRule],
     first_marks: Mapping[int, Mark],
     exempt_subject_ids: Iterable[int] = (),
+    first_sitting_submitted: bool = True,
 ) -> list[int]:
     """Subject ids this pupil may take in the second sitting: not passed, never exempt."""
     exempt = set(exempt_subject_ids)
@@ -229,7 +232,8 @@ def second_sitting_subjects(
         subject.subject_id
         for subject in subjects
         if subject.subject_id not in exempt
-        and may_take_second_sitting(sitting_result(first_marks.get(subject.subject_id), subject.pass_mark))
+        and may_take_second_sitting(sitting_result(first_marks.get(subject.subject_id),
+                                                   subject.pass_mark), first_sitting_submitted)
     ]
 
 
@@ -265,13 +269,15 @@ def required_cells(
     subjects: Iterable[SubjectRule],
     marks: Mapping[tuple[int, int, int], Mark],
     exemptions: Iterable[tuple[int, int]],
+    first_sitting_submitted: bool = True,
 ) -> Iterator[tuple[int, int, bool]]:
     """Every (pupil, subject) cell that needs a mark in this sitting, and whether it has one:
     (enrolment_id, subject_id, has_mark).
 
     `marks` is keyed by (enrolment_id, subject_id, sitting); `enrolment_ids` holds only the
     enrolments that can be scored (paid, admitted). Exempt cells never need a mark. In the
-    second sitting only the subjects not passed in the first need one. An absence is a mark.
+    second sitting only the subjects not passed in the first need one (with no first mark:
+    once the first sitting is submitted, a late payer). An absence is a mark.
     """
     exempt = exemptions if isinstance(exemptions, (set, frozenset)) else set(exemptions)
     subject_list = list(subjects)
@@ -281,7 +287,8 @@ def required_cells(
                 continue
             if sitting == 2:
                 first = marks.get((enrolment_id, subject.subject_id, 1))
-                if not may_take_second_sitting(sitting_result(first, subject.pass_mark)):
+                if not may_take_second_sitting(sitting_result(first, subject.pass_mark),
+                                               first_sitting_submitted):
                     continue
             mark = marks.get((enrolment_id, subject.subject_id, sitting))
             yield enrolment_id, subject.subject_id, mark is not None and not mark.is_empty
@@ -293,11 +300,13 @@ def missing_cells(
     subjects: Iterable[SubjectRule],
     marks: Mapping[tuple[int, int, int], Mark],
     exemptions: Iterable[tuple[int, int]],
+    first_sitting_submitted: bool = True,
 ) -> list[MissingCell]:
     """Which (pupil, subject) cells still need a mark before this sitting can be submitted
     (the `required_cells` without one)."""
     return [MissingCell(enrolment_id, subject_id) for enrolment_id, subject_id, has_mark
-            in required_cells(sitting, enrolment_ids, subjects, marks, exemptions)
+            in required_cells(sitting, enrolment_ids, subjects, marks, exemptions,
+                              first_sitting_submitted)
             if not has_mark]
 
 

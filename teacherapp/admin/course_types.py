@@ -29,6 +29,7 @@ def _apply(form: CourseTypeForm, course_type: CourseType) -> None:
     course_type.fee = form.fee.data
     course_type.refresher_group = form.refresher_group.data.strip()
     course_type.has_internship = form.has_internship.data
+    course_type.admission_requirement = (form.admission_requirement.data or "").strip() or None
 
 
 def _count(column, condition) -> int:
@@ -47,7 +48,7 @@ def _dependants(course_type: CourseType) -> dict[str, int]:
 SCREEN = register(bp, Screen(
     name="course_type", model=CourseType, form=_form, apply=_apply,
     fields=["code", "name", "sport", "hours", "minimum_age", "fee", "refresher_group",
-            "has_internship"],
+            "has_internship", "admission_requirement"],
     label=lambda course_type: course_type.code, dependants=_dependants,
     created=lambda course_type: _("Course type %(code)s created.", code=course_type.code),
     saved=lambda course_type: _("Course type %(code)s saved.", code=course_type.code),
@@ -55,7 +56,9 @@ SCREEN = register(bp, Screen(
     new_title=lambda: _("New course type"),
     edit_title=lambda course_type: _("Edit course type %(code)s", code=course_type.code),
     delete_label=lambda: _("Delete course type"),
-    intro=lambda course_type: _("A new minimum age applies to enrolments checked from now on."),
+    intro=lambda course_type: _("A new minimum age applies to pupils admitted from now on; "
+                                "pupils already enrolled keep the minimum age they were "
+                                "admitted under."),
     listing=lambda: url_for("admin.course_types"),
     url_prefix="/course-types", id_arg="course_type_id",
 ))

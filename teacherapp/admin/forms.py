@@ -265,6 +265,10 @@ class CourseTypeForm(_UniqueMixin, FlaskForm):
         description=_l("Course types that share a refresher training share this group (MM and C4S)."),
     )
     has_internship = BooleanField(_l("Includes an internship"))
+    admission_requirement = TextAreaField(
+        _l("Sport-technical admission requirements (TVW)"), validators=[Optional(), _max(300)],
+        description=_l("Initiator: what a pupil must meet before being scored, for example "
+                       "a swimming test. Empty: none."))
 
     def validate_code(self, field: Any) -> None:
         if self._taken(CourseType.code, field.data.strip(), case_insensitive=True):
@@ -438,3 +442,48 @@ def school_choices() -> list[SelectChoice]:
     rows = db.session.execute(select(School.id, School.name, School.city).order_by(School.name)).all()
     return [CHOOSE] + [
         SelectChoice(row.id, f"{row.name} ({row.city})" if row.city else row.name) for row in rows]
+
+
+# ---------------------------------------------------------------- the regulation, per enrolment
+
+_GRADES = [SelectChoice("", _l("Unknown"))] + [
+    SelectChoice(str(n), _l("Year %(n)s", n=n)) for n in range(1, 8)]
+_SEMESTERS = [SelectChoice("", _l("Unknown")), SelectChoice("1", _l("1st semester")),
+              SelectChoice("2", _l("2nd semester"))]
+_MET = [SelectChoice("", _l("Not recorded")), SelectChoice("yes", _l("Met")),
+        SelectChoice("no", _l("Not met"))]
+
+
+class EnrolmentFactsForm(FlaskForm):
+    """What the school and the secretariat record about one enrolment."""
+
+    school_grade = SelectField(_l("School year (leerjaar)"), choices=_GRADES,
+                               coerce=_optional_int, validators=[Optional()])
+    school_semester = SelectField(_l("Semester"), choices=_SEMESTERS, coerce=_optional_int,
+                                  validators=[Optional()])
+    admission_requirement_met = SelectField(
+        _l("Sport-technical admission requirements"), choices=_MET, validators=[Optional()],
+        default="")
+    curriculum_completed_on = DateField(
+        _l("BK curriculum completed on"), validators=[Optional()],
+        description=_l("Track 2 and phasing out: the day the pupil finished the BK curriculum "
+                       "(graduated from the 6th year)."))
+
+
+class GenericTestForm(FlaskForm):
+    """One result of the generic competence test, taken online in VTS Connect."""
+
+    taken_on = DateField(_l("Taken on"), validators=[InputRequired(REQUIRED)])
+    passed = RadioField(_l("Result"), choices=[SelectChoice("yes", _l("Passed")),
+                                               SelectChoice("no", _l("Not passed"))],
+                        validators=[InputRequired(REQUIRED)])
+    score = DecimalCommaField(_l("Score (optional)"), validators=[Optional(), _not_negative,
+                                                                  _below(10000)])
+
+
+class JustificationForm(FlaskForm):
+    justification_under_ten = TextAreaField(
+        _l("Justification for fewer than 10 pupils"),
+        validators=[Optional(), _max(1000)],
+        description=_l("Track 1 asks at least 10 pupils per course; fewer needs an extra "
+                       "justification. Leave empty to remove it."))
