@@ -24,6 +24,7 @@ from teacherapp.models import (
     ExamMoment,
     Exemption,
     ExemptionKind,
+    GenericTestResult,
     Level,
     PaymentMethod,
     Pupil,
@@ -108,7 +109,9 @@ def seed_demo() -> bool:
                          fee=Decimal(45), refresher_group="HR"),
         "INI-VB": CourseType(code="INI-VB", name="Initiator volleybal", sport="volleybal",
                              hours=40, minimum_age=16, fee=Decimal(45), refresher_group="INI-VB",
-                             has_internship=True),
+                             has_internship=True,
+                             admission_requirement="Sporttechnische proef volleybal: bovenhandse "
+                                                   "opslag en receptie"),
     }
     db.session.add_all(types.values())
 
@@ -146,7 +149,9 @@ def seed_demo() -> bool:
         (school_a, "S2C", 1, "5 Sport", date(2026, 9, 14), an, 24),
         (school_a, "HR", 1, "6 Sport", date(2026, 10, 5), an, 14),
         (school_b, "C4S", 1, "6 Sportwetenschappen", date(2026, 9, 21), bram, 12),
-        (school_b, "S2C", 2, "5 Sport- en bewegingsleider", date(2026, 9, 7), bram, 10),
+        # Track 2 (BK, S2C or MM only) from the 6th year: before it, the regulation puts the
+        # course under track 1.
+        (school_b, "S2C", 2, "6 Sport- en bewegingsleider", date(2026, 9, 7), bram, 10),
     ]
     used_names: set[tuple[str, str]] = set()
     account = 100000
@@ -172,7 +177,8 @@ def seed_demo() -> bool:
                           vts_account_id=f"VTS-{account}",
                           email=f"{name[0].lower()}.{account}@leerling.demo")
             enrolment = Enrolment(pupil=pupil, course=course,
-                                  enrolled_at=datetime(start.year, 9, 20, 10, tzinfo=UTC))
+                                  enrolled_at=datetime(start.year, 9, 20, 10, tzinfo=UTC),
+                                  school_grade=int(group[0]), school_semester=1)
             paid = True
             if code == "S2C" and track == 1 and index == 3:
                 paid = False  # the unpaid pupil: no exam possible
@@ -201,6 +207,10 @@ def seed_demo() -> bool:
                                          created_by_id=secretariat.id))
             if code == "HR" and paid and index not in (5,) and index < 9:
                 _hr_first_sitting(rng, enrolment, subjects, teacher, index)
+            if track == 1 and paid and index % 3 == 0:  # took the generic competence test
+                db.session.add(GenericTestResult(
+                    enrolment_id=enrolment.id, passed=index % 2 == 0, source="import",
+                    taken_at=datetime(start.year, 12, 4, 10, tzinfo=UTC)))
     db.session.commit()
     return True
 

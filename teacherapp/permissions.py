@@ -8,11 +8,19 @@ from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import BindParameter, Select, and_, bindparam, exists, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from teacherapp.extensions import db
-from teacherapp.models import Course, CourseTeacher, Enrolment, Recognition, Role, User
+from teacherapp.models import (
+    Course,
+    CourseTeacher,
+    Enrolment,
+    Recognition,
+    RecognitionBasis,
+    Role,
+    User,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,11 +46,14 @@ secretariat_required = role_required(Role.SECRETARIAT)
 
 
 def recognised_for_course_type():
-    """SQL condition: the linked teacher holds a valid recognition for the course's type."""
+    """SQL condition: the linked teacher holds a valid recognition for the course's type, on
+    a basis that covers the course's track (the automatic BK recognition: track 2 only; as
+    `rules.basis_covers_track`)."""
     return exists().where(
         Recognition.teacher_id == CourseTeacher.teacher_id,
         Recognition.course_type_id == Course.course_type_id,
         Recognition.revoked_at.is_(None),
+        or_(Recognition.basis != RecognitionBasis.AUTOMATIC_TRACK2, Course.track == 2),
     )
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, bindparam, func, select
 
 from teacherapp.extensions import db
 from teacherapp.models import (
@@ -24,6 +24,7 @@ from teacherapp.models import (
     Score,
     Subject,
     Submission,
+    SubmissionState,
 )
 from teacherapp.rules import (
     SITTINGS,
@@ -67,6 +68,10 @@ class CourseScoringData:
     submissions: dict[tuple[int, int], Submission]  # (course, sitting) -> submission
     subject_names: dict[int, str] = field(default_factory=dict)  # subject id -> name
 
+    def first_sitting_submitted(self, course_id: int) -> bool:
+        first = self.submissions.get((course_id, 1))
+        return first is not None and first.state == SubmissionState.SUBMITTED
+
 
 @cache
 def _scoring_statements() -> tuple[Select, ...]:
@@ -79,7 +84,10 @@ def _scoring_statements() -> tuple[Select, ...]:
     course_ids = bindparam("course_ids", expanding=True)
     enrolments = (
         select(Enrolment.id, Enrolment.course_id, Enrolment.paid_at, Enrolment.passed_before,
-               Pupil.birth_date, Course.start_date, CourseType.minimum_age)
+               Pupil.birth_date, Course.start_date,
+               # The age rule in force when the pupil was admitted (certificates.py).
+               func.coalesce(Enrolment.admitted_minimum_age,
+                             CourseType.minimum_age).label("minimum_age"))
         .join(Pupil, Pupil.id == Enrolment.pupil_id)
         .join(Course, Course.id == Enrolment.course_id)
         .join(CourseType, CourseType.id == Course.course_type_id)
@@ -145,7 +153,8 @@ def sitting_progress(data: CourseScoringData, course_id: int, sitting: int) -> S
     required = 0
     missing: list[MissingCell] = []
     for enrolment_id, subject_id, has_mark in required_cells(
-            sitting, enrolment_ids, subjects, data.marks, data.exemptions):
+            sitting, enrolment_ids, subjects, data.marks, data.exemptions,
+            data.first_sitting_submitted(course_id)):
         required += 1
         if not has_mark:
             missing.append(MissingCell(enrolment_id, subject_id))

@@ -184,8 +184,13 @@ def sitting_result(mark: Mark | None, pass_mark: Decimal, exempt: bool = False) 
     return Result.PASSED if mark.value >= pass_mark else Result.FAILED
 
 
-def may_take_second_sitting(first: Result) -> bool:
-    """Only a subject not passed in the first sitting (failed or absent) goes to the second."""
+def may_take_second_sitting(first: Result, first_sitting_submitted: bool = True) -> bool:
+    """Only a subject not passed in the first sitting goes to the second: failed, absent, or
+    (once the first sitting is submitted) never taken. A pupil who paid after the first
+    sitting was submitted has no first-sitting mark: the late payer takes the sitting still
+    open, the second, for every subject (see docs/regulation.md)."""
+    if first == Result.MISSING:
+        return first_sitting_submitted
     return first in (Result.FAILED, Result.ABSENT)
 
 
@@ -219,6 +224,7 @@ def second_sitting_subjects(
     subjects: Iterable[SubjectRule],
     first_marks: Mapping[int, Mark],
     exempt_subject_ids: Iterable[int] = (),
+    first_sitting_submitted: bool = True,
 ) -> list[int]:
     """Subject ids this pupil may take in the second sitting: not passed, never exempt."""
     exempt = set(exempt_subject_ids)
@@ -226,7 +232,8 @@ def second_sitting_subjects(
         subject.subject_id
         for subject in subjects
         if subject.subject_id not in exempt
-        and may_take_second_sitting(sitting_result(first_marks.get(subject.subject_id), subject.pass_mark))
+        and may_take_second_sitting(sitting_result(first_marks.get(subject.subject_id),
+                                                   subject.pass_mark), first_sitting_submitted)
     ]
 
 
@@ -262,13 +269,15 @@ def required_cells(
     subjects: Iterable[SubjectRule],
     marks: Mapping[tuple[int, int, int], Mark],
     exemptions: Iterable[tuple[int, int]],
+    first_sitting_submitted: bool = True,
 ) -> Iterator[tuple[int, int, bool]]:
     """Every (pupil, subject) cell that needs a mark in this sitting, and whether it has one:
     (enrolment_id, subject_id, has_mark).
 
     `marks` is keyed by (enrolment_id, subject_id, sitting); `enrolment_ids` holds only the
     enrolments that can be scored (paid, admitted). Exempt cells never need a mark. In the
-    second sitting only the subjects not passed in the first need one. An absence is a mark.
+    second sitting only the subjects not passed in the first need one (with no first mark:
+    once the first sitting is submitted, a late payer). An absence is a mark.
     """
     exempt = exemptions if isinstance(exemptions, (set, frozenset)) else set(exemptions)
     subject_list = list(subjects)
@@ -278,7 +287,8 @@ def required_cells(
                 continue
             if sitting == 2:
                 first = marks.get((enrolment_id, subject.subject_id, 1))
-                if not may_take_second_sitting(sitting_result(first, subject.pass_mark)):
+                if not may_take_second_sitting(sitting_result(first, subject.pass_mark),
+                                               first_sitting_submitted):
                     continue
             mark = marks.get((enrolment_id, subject.subject_id, sitting))
             yield enrolment_id, subject.subject_id, mark is not None and not mark.is_empty
@@ -290,11 +300,13 @@ def missing_cells(
     subjects: Iterable[SubjectRule],
     marks: Mapping[tuple[int, int, int], Mark],
     exemptions: Iterable[tuple[int, int]],
+    first_sitting_submitted: bool = True,
 ) -> list[MissingCell]:
     """Which (pupil, subject) cells still need a mark before this sitting can be submitted
     (the `required_cells` without one)."""
     return [MissingCell(enrolment_id, subject_id) for enrolment_id, subject_id, has_mark
-            in required_cells(sitting, enrolment_ids, subjects, marks, exemptions)
+            in required_cells(sitting, enrolment_ids, subjects, marks, exemptions,
+                              first_sitting_submitted)
             if not has_mark]
 
 
@@ -360,3 +372,215 @@ MINIMUM_PUPILS_TRACK_1 = 10
 def needs_justification(track: int, pupil_count: int) -> bool:
     """Track-1 courses under 10 pupils need an extra justification."""
     return track == 1 and pupil_count < MINIMUM_PUPILS_TRACK_1
+
+
+# ---------------------------------------------------------------- course types and tracks
+
+
+class Family(enum.StrEnum):
+    """The course types the regulation names, recognised by the start of a type's code:
+    "S2C", "S2C-VOETBAL" (sport-specific Start 2 Coach), "MM", "C4S", "HR", "INI-VB"."""
+
+    S2C = "S2C"
+    MM = "MM"
+    C4S = "C4S"
+    HR = "HR"
+    INITIATOR = "INI"
+
+
+def course_family(code: str) -> Family | None:
+    """The family of a course type from its code, or None for a type the regulation does
+    not name."""
+    head = re.split(r"[^0-9A-Z]", (code or "").strip().upper(), maxsplit=1)[0]
+    if head == "INITIATOR":
+        return Family.INITIATOR
+    try:
+        return Family(head)
+    except ValueError:
+        return None
+
+
+# "Spoor 2: Voor S2C en MM": track 2 exists for Start 2 Coach and Multimove only.
+TRACK_2_FAMILIES = frozenset({Family.S2C, Family.MM})
+AUTOMATIC_TRACK_2 = "automatic_track2"  # RecognitionBasis.AUTOMATIC_TRACK2
+
+
+def track_2_allowed(course_type_code: str) -> bool:
+    return course_family(course_type_code) in TRACK_2_FAMILIES
+
+
+def basis_covers_track(basis: str, track: int) -> bool:
+    """A recognition counts for a course of this track: the automatic recognition of a BK
+    school's teacher is for track 2 only; an LO or VTS qualification (with the refresher
+    training) counts on both tracks."""
+    return basis != AUTOMATIC_TRACK_2 or track == 2
+
+
+def basis_allowed_for(basis: str, course_type_code: str) -> bool:
+    """The automatic (track 2) recognition exists only where track 2 does: S2C and MM."""
+    return basis != AUTOMATIC_TRACK_2 or track_2_allowed(course_type_code)
+
+
+# ---------------------------------------------------------------- school years (leerjaar)
+
+# The reference's table "Praktische aanpak: studiejaren" (4th to 7th year, two semesters
+# each), read by counting its marks per row: the first (year, semester) each type fits.
+FIRST_SCHOOL_YEAR: Mapping[Family, tuple[int, int]] = {
+    Family.S2C: (4, 1),
+    Family.MM: (4, 2),
+    Family.C4S: (5, 1),
+    Family.HR: (6, 1),
+}
+LAST_SCHOOL_YEAR = 7
+BK_TRACK_2_FROM_YEAR = 6  # a BK school organising S2C/MM before the 6th year: track 1
+
+
+class SchoolYearWarning(enum.StrEnum):
+    """A pupil's school year against the regulation's guidance (a warning, never a block)."""
+
+    BEFORE_TABLE = "before_table"  # earlier than the table's first year for this type
+    AFTER_TABLE = "after_table"  # after the 7th year
+    TRACK_2_BEFORE_SIXTH = "track_2_before_sixth"  # track 2 below the 6th year: track 1
+
+
+def school_year_warnings(course_type_code: str, track: int, grade: int | None,
+                         semester: int | None) -> list[SchoolYearWarning]:
+    """Why this school year does not fit the course, per the regulation's table; [] when it
+    fits or is unknown. Without a semester, the first semester of the year is assumed."""
+    if grade is None:
+        return []
+    warnings: list[SchoolYearWarning] = []
+    first = FIRST_SCHOOL_YEAR.get(course_family(course_type_code))  # type: ignore[arg-type]
+    if first is not None and (grade, semester or 1) < first:
+        warnings.append(SchoolYearWarning.BEFORE_TABLE)
+    if grade > LAST_SCHOOL_YEAR:
+        warnings.append(SchoolYearWarning.AFTER_TABLE)
+    if track == 2 and grade < BK_TRACK_2_FROM_YEAR:
+        warnings.append(SchoolYearWarning.TRACK_2_BEFORE_SIXTH)
+    return warnings
+
+
+# ---------------------------------------------------------------- who gets a certificate
+
+
+class NotEligible(enum.StrEnum):
+    """Why an enrolment does not (yet) lead to a certificate (attest)."""
+
+    NOT_PAID = "not_paid"
+    TOO_YOUNG = "too_young"
+    PASSED_BEFORE = "passed_before"
+    ADMISSION_REQUIREMENT = "admission_requirement"  # sport-technical requirement not met
+    NO_SUBJECTS = "no_subjects"
+    SUBJECT_FAILED = "subject_failed"
+    RESULT_INCOMPLETE = "result_incomplete"  # a subject has no final result yet
+    NOT_SUBMITTED = "not_submitted"  # the scores that count are not submitted to VTS
+    NO_GENERIC_TEST = "no_generic_test"  # track 1: the generic competence test not taken
+    CURRICULUM_NOT_COMPLETED = "curriculum_not_completed"  # track 2 / phasing out
+
+
+class Certificate(enum.StrEnum):
+    TRACK_1 = "track_1"  # the course completed and the generic competence test taken
+    TRACK_2 = "track_2"  # the BK curriculum completed (graduated from the 6th year)
+    PHASING_OUT = "phasing_out"  # old system: an exemption certificate on graduating
+
+
+@dataclass(frozen=True)
+class SubjectOutcome:
+    """One subject of the enrolment: its marks in both sittings and whether it is exempt."""
+
+    pass_mark: Decimal
+    first: Mark | None = None
+    second: Mark | None = None
+    exempt: bool = False
+
+
+@dataclass(frozen=True)
+class EligibilityFacts:
+    """Everything about one whole enrolment that decides its certificate."""
+
+    track: int
+    is_paid: bool
+    age_admitted: bool
+    passed_before: bool = False
+    phasing_out: bool = False
+    admission_requirement: bool = False  # the course type has sport-technical requirements
+    admission_requirement_met: bool | None = None
+    subjects: tuple[SubjectOutcome, ...] = ()
+    submitted_sittings: frozenset[int] = frozenset()
+    generic_test_taken: bool = False
+    curriculum_completed: bool = False
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    certificate: Certificate
+    reasons: tuple[NotEligible, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return not self.reasons
+
+
+def _course_reasons(facts: EligibilityFacts) -> list[NotEligible]:
+    """The track-1 course itself: every subject passed or exempt, the scores submitted."""
+    if not facts.subjects:
+        return [NotEligible.NO_SUBJECTS]
+    reasons: list[NotEligible] = []
+    results = []
+    needs_second = False
+    for subject in facts.subjects:
+        result = final_subject_result(subject.first, subject.second, subject.pass_mark,
+                                      subject.exempt)
+        results.append(result)
+        first = sitting_result(subject.first, subject.pass_mark)
+        needs_second |= (not subject.exempt and may_take_second_sitting(first)
+                         and subject.second is not None and not subject.second.is_empty)
+    overall = course_result(results)
+    if overall == CourseResult.FAILED:
+        reasons.append(NotEligible.SUBJECT_FAILED)
+    elif overall == CourseResult.INCOMPLETE:
+        reasons.append(NotEligible.RESULT_INCOMPLETE)
+    counted = {1, 2} if needs_second else {1}
+    if any(r != Result.EXEMPT for r in results) and not counted <= facts.submitted_sittings:
+        reasons.append(NotEligible.NOT_SUBMITTED)
+    return reasons
+
+
+def certificate_eligibility(facts: EligibilityFacts) -> Eligibility:
+    """Who gets a certificate (attest), and why not: every reason, for the whole enrolment.
+
+    The one rule behind the pupil page, the year overview and every export; it always sees
+    every subject of the enrolment, never a filtered selection.
+    - Any track: the fee paid, the age rule met, not passed this course type before, and the
+      type's sport-technical admission requirements met where it has them.
+    - Track 1: every subject passed or exempt in scores submitted to VTS, and the generic
+      competence test taken ("na succesvolle voltooiing opleiding (en afleggen generieke
+      competentietoets)").
+    - Track 2: the BK curriculum completed ("bij voltooiing BK-leerplan"); VTS scores do not
+      decide.
+    - Phasing out of the old system (uitdovend): an exemption certificate on graduating; a
+      phasing-out pupil who takes the generic test moves to track 1 and its rule.
+    """
+    reasons: list[NotEligible] = []
+    if not facts.is_paid:
+        reasons.append(NotEligible.NOT_PAID)
+    if not facts.age_admitted:
+        reasons.append(NotEligible.TOO_YOUNG)
+    if facts.passed_before:
+        reasons.append(NotEligible.PASSED_BEFORE)
+    if facts.admission_requirement and facts.admission_requirement_met is not True:
+        reasons.append(NotEligible.ADMISSION_REQUIREMENT)
+    if facts.phasing_out and not facts.generic_test_taken:
+        certificate = Certificate.PHASING_OUT
+        if not facts.curriculum_completed:
+            reasons.append(NotEligible.CURRICULUM_NOT_COMPLETED)
+    elif facts.track == 2 and not facts.phasing_out:
+        certificate = Certificate.TRACK_2
+        if not facts.curriculum_completed:
+            reasons.append(NotEligible.CURRICULUM_NOT_COMPLETED)
+    else:
+        certificate = Certificate.TRACK_1
+        reasons.extend(_course_reasons(facts))
+        if not facts.generic_test_taken:
+            reasons.append(NotEligible.NO_GENERIC_TEST)
+    return Eligibility(certificate, tuple(reasons))

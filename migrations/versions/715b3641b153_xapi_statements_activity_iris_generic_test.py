@@ -1,7 +1,7 @@
-"""xAPI statements as received, activity IRIs on content items and course types, generic test results
+"""xAPI statements as received, activity IRIs on content items and course types, the statement behind a generic test result
 
 Revision ID: 715b3641b153
-Revises: 902246060932
+Revises: e92d136840cc
 Create Date: 2026-12-06 04:48:03.348475
 
 """
@@ -13,7 +13,7 @@ import teacherapp.models.types
 
 # revision identifiers, used by Alembic.
 revision = '715b3641b153'
-down_revision = '902246060932'
+down_revision = 'e92d136840cc'
 branch_labels = None
 depends_on = None
 
@@ -58,23 +58,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_xapi_statement_integration_id'), ['integration_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_xapi_statement_unresolved'), ['unresolved'], unique=False)
 
-    op.create_table('generic_test_result',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('pupil_id', sa.Integer(), nullable=False),
-    sa.Column('enrolment_id', sa.Integer(), nullable=False),
-    sa.Column('passed', sa.Boolean(), nullable=False),
-    sa.Column('score', sa.Numeric(precision=6, scale=2), nullable=True),
-    sa.Column('source', sa.String(length=20), nullable=False),
-    sa.Column('statement_id', sa.String(length=36), nullable=True),
-    sa.Column('at', teacherapp.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['enrolment_id'], ['enrolment.id'], name=op.f('fk_generic_test_result_enrolment_id_enrolment')),
-    sa.ForeignKeyConstraint(['pupil_id'], ['pupil.id'], name=op.f('fk_generic_test_result_pupil_id_pupil')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_generic_test_result')),
-    sa.UniqueConstraint('enrolment_id', 'statement_id', name=op.f('uq_generic_test_result_enrolment_id_statement_id'))
-    )
     with op.batch_alter_table('generic_test_result', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_generic_test_result_enrolment_id'), ['enrolment_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_generic_test_result_pupil_id'), ['pupil_id'], unique=False)
+        batch_op.add_column(sa.Column('statement_id', sa.String(length=36), nullable=True))
         batch_op.create_index(batch_op.f('ix_generic_test_result_statement_id'), ['statement_id'], unique=False)
 
     op.create_table('xapi_statement_actor',
@@ -124,10 +109,7 @@ def downgrade():
     op.drop_table('xapi_statement_actor')
     with op.batch_alter_table('generic_test_result', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_generic_test_result_statement_id'))
-        batch_op.drop_index(batch_op.f('ix_generic_test_result_pupil_id'))
-        batch_op.drop_index(batch_op.f('ix_generic_test_result_enrolment_id'))
-
-    op.drop_table('generic_test_result')
+        batch_op.drop_column('statement_id')
     with op.batch_alter_table('xapi_statement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_xapi_statement_unresolved'))
         batch_op.drop_index(batch_op.f('ix_xapi_statement_integration_id'))

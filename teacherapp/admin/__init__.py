@@ -7,6 +7,7 @@ from teacherapp.admin import (  # noqa: E402,F401
     content_items,
     course_types,
     courses,
+    enrolments,
     routes,
     rubrics,
     schools,

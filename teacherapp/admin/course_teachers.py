@@ -47,14 +47,17 @@ def _candidates(course: Course) -> tuple[list[tuple[CourseTeacher, Recognition |
         if link is not None:
             linked.append((link, recognition))
             continue
-        others.append(Candidate(teacher, _refusal(teacher, recognition)))
+        others.append(Candidate(teacher, _refusal(course, teacher, recognition)))
     return linked, others
 
 
-def _refusal(teacher: User, recognition: Recognition | None, already_linked: bool = False):
+def _refusal(course: Course, teacher: User, recognition: Recognition | None,
+             already_linked: bool = False):
     return link_refusal(active=teacher.active, has_recognition=recognition is not None,
                         recognition_revoked=recognition is not None and not recognition.is_valid,
-                        already_linked=already_linked)
+                        already_linked=already_linked,
+                        basis=recognition.basis if recognition is not None else None,
+                        track=course.track)
 
 
 def teacher_panel_context(course: Course, error: str | None = None) -> dict:
@@ -88,7 +91,7 @@ def course_teacher_link(course_id: int):
         Recognition.teacher_id == teacher.id, Recognition.course_type_id == course.course_type_id))
     already = db.session.scalar(select(CourseTeacher.id).where(
         CourseTeacher.course_id == course.id, CourseTeacher.teacher_id == teacher.id)) is not None
-    refusal = _refusal(teacher, recognition, already)
+    refusal = _refusal(course, teacher, recognition, already)
     if refusal is not None:
         return _panel_or_redirect(course, _("%(name)s cannot be linked: %(reason)s.",
                                             name=teacher.full_name,

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from teacherapp.admin import bp
+from teacherapp.admin.crud import Screen, register
 from teacherapp.admin.forms import CourseTypeForm
-from teacherapp.admin.helpers import (
-    get_or_404,
-    record_changes,
-    record_create,
-    record_delete,
-    refusal_text,
-    snapshot,
-)
-from teacherapp.admin.logic import delete_refusals
 from teacherapp.extensions import db
 from teacherapp.models import ContentItem, Course, CourseType, Recognition, Rubric
 from teacherapp.permissions import secretariat_required
 
-FIELDS = ["code", "name", "sport", "hours", "minimum_age", "fee", "refresher_group", "has_internship",
-          "generic_test_iri"]
+
+def _form(course_type: CourseType | None) -> CourseTypeForm:
+    form = CourseTypeForm(obj=course_type)
+    form.editing_id = course_type.id if course_type else None
+    return form
 
 
 def _apply(form: CourseTypeForm, course_type: CourseType) -> None:
@@ -34,7 +29,40 @@ def _apply(form: CourseTypeForm, course_type: CourseType) -> None:
     course_type.fee = form.fee.data
     course_type.refresher_group = form.refresher_group.data.strip()
     course_type.has_internship = form.has_internship.data
+    course_type.admission_requirement = (form.admission_requirement.data or "").strip() or None
     course_type.generic_test_iri = (form.generic_test_iri.data or "").strip() or None
+
+
+def _count(column, condition) -> int:
+    return db.session.scalar(select(func.count(column)).where(condition))
+
+
+def _dependants(course_type: CourseType) -> dict[str, int]:
+    return {
+        "courses": _count(Course.id, Course.course_type_id == course_type.id),
+        "rubrics": _count(Rubric.id, Rubric.course_type_id == course_type.id),
+        "content": _count(ContentItem.id, ContentItem.course_type_id == course_type.id),
+        "recognitions": _count(Recognition.id, Recognition.course_type_id == course_type.id),
+    }
+
+
+SCREEN = register(bp, Screen(
+    name="course_type", model=CourseType, form=_form, apply=_apply,
+    fields=["code", "name", "sport", "hours", "minimum_age", "fee", "refresher_group",
+            "has_internship", "admission_requirement", "generic_test_iri"],
+    label=lambda course_type: course_type.code, dependants=_dependants,
+    created=lambda course_type: _("Course type %(code)s created.", code=course_type.code),
+    saved=lambda course_type: _("Course type %(code)s saved.", code=course_type.code),
+    deleted=lambda course_type: _("Course type %(code)s deleted.", code=course_type.code),
+    new_title=lambda: _("New course type"),
+    edit_title=lambda course_type: _("Edit course type %(code)s", code=course_type.code),
+    delete_label=lambda: _("Delete course type"),
+    intro=lambda course_type: _("A new minimum age applies to pupils admitted from now on; "
+                                "pupils already enrolled keep the minimum age they were "
+                                "admitted under."),
+    listing=lambda: url_for("admin.course_types"),
+    url_prefix="/course-types", id_arg="course_type_id",
+))
 
 
 @bp.route("/course-types")
@@ -47,65 +75,3 @@ def course_types():
         .outerjoin(counts, counts.c.course_type_id == CourseType.id).order_by(CourseType.code)
     ).all()
     return render_template("admin/course_types.html", rows=rows)
-
-
-@bp.route("/course-types/new", methods=["GET", "POST"])
-@secretariat_required
-def course_type_new():
-    form = CourseTypeForm()
-    if form.validate_on_submit():
-        course_type = CourseType()
-        _apply(form, course_type)
-        db.session.add(course_type)
-        record_create("course_type", course_type, FIELDS)
-        db.session.commit()
-        flash(_("Course type %(code)s created.", code=course_type.code), "success")
-        return redirect(url_for("admin.course_types"))
-    return render_template("admin/form.html", form=form, title=_("New course type"),
-                           back_url=url_for("admin.course_types")), 422 if form.errors else 200
-
-
-@bp.route("/course-types/<int:course_type_id>/edit", methods=["GET", "POST"])
-@secretariat_required
-def course_type_edit(course_type_id: int):
-    course_type = get_or_404(CourseType, course_type_id)
-    form = CourseTypeForm(obj=course_type)
-    form.editing_id = course_type.id
-    if form.validate_on_submit():
-        before = snapshot(course_type, FIELDS)
-        _apply(form, course_type)
-        record_changes("course_type", course_type, before)
-        db.session.commit()
-        flash(_("Course type %(code)s saved.", code=course_type.code), "success")
-        return redirect(url_for("admin.course_types"))
-    return render_template(
-        "admin/form.html", form=form, title=_("Edit course type %(code)s", code=course_type.code),
-        intro=_("A new minimum age applies to enrolments checked from now on."),
-        back_url=url_for("admin.course_types"),
-        delete_url=url_for("admin.course_type_delete", course_type_id=course_type.id),
-        delete_label=_("Delete course type")), 422 if form.errors else 200
-
-
-@bp.route("/course-types/<int:course_type_id>/delete", methods=["POST"])
-@secretariat_required
-def course_type_delete(course_type_id: int):
-    course_type = get_or_404(CourseType, course_type_id)
-
-    def count(column, condition) -> int:
-        return db.session.scalar(select(func.count(column)).where(condition))
-
-    refusals = delete_refusals(
-        courses=count(Course.id, Course.course_type_id == course_type.id),
-        rubrics=count(Rubric.id, Rubric.course_type_id == course_type.id),
-        content=count(ContentItem.id, ContentItem.course_type_id == course_type.id),
-        recognitions=count(Recognition.id, Recognition.course_type_id == course_type.id),
-    )
-    if refusals:
-        flash(_("%(name)s cannot be deleted: %(reasons)s.", name=course_type.code,
-                reasons=refusal_text(refusals)), "error")
-        return redirect(url_for("admin.course_type_edit", course_type_id=course_type.id))
-    record_delete("course_type", course_type, course_type.code)
-    db.session.delete(course_type)
-    db.session.commit()
-    flash(_("Course type %(code)s deleted.", code=course_type.code), "success")
-    return redirect(url_for("admin.course_types"))

@@ -6,14 +6,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
+from wtforms import SelectChoice
 
 from teacherapp.admin import bp
 from teacherapp.admin.course_teachers import teacher_panel_context
 from teacherapp.admin.forms import CopySubjectsForm, CourseForm, course_type_choices, school_choices
 from teacherapp.admin.helpers import get_or_404, record_changes, record_create, snapshot
-from teacherapp.admin.logic import course_type_change_blocked, track_problem
+from teacherapp.admin.logic import TrackProblem, course_type_change_blocked, track_problem
 from teacherapp.extensions import db
-from teacherapp.models import Course, CourseTeacher, Enrolment, School, Subject
+from teacherapp.models import Course, CourseTeacher, CourseType, Enrolment, School, Subject
 from teacherapp.parsing import parse_id
 from teacherapp.permissions import secretariat_required
 
@@ -34,7 +35,17 @@ def _domain_errors(form: CourseForm, course: Course | None) -> bool:
     if school is None:
         form.school_id.errors.append(_("Choose a school from the list."))
         return False
-    if track_problem(form.track.data, school.has_bk_curriculum):
+    course_type = db.session.get(CourseType, form.course_type_id.data)
+    if course_type is None:
+        form.course_type_id.errors.append(_("Choose a course type from the list."))
+        return False
+    problem = track_problem(form.track.data, school.has_bk_curriculum, course_type.code)
+    if problem == TrackProblem.TRACK_2_NOT_FOR_COURSE_TYPE:
+        form.track.errors.append(_("Track 2 exists only for Start 2 Coach and Multimove "
+                                   "(Spoor 2: Voor S2C en MM); %(type)s is on track 1.",
+                                   type=course_type.name))
+        ok = False
+    elif problem == TrackProblem.TRACK_2_NEEDS_BK_SCHOOL:
         form.track.errors.append(_("Track 2 is only for schools with the BK curriculum; %(school)s "
                                    "does not have it.", school=school.name))
         ok = False
@@ -89,7 +100,8 @@ def courses():
     years = db.session.scalars(select(Course.school_year).distinct()
                                .order_by(Course.school_year.desc())).all()
     return render_template(
-        "admin/courses.html", courses=courses, filters=filters, years=years,
+        "admin/courses.html", courses=courses, filters=filters,
+        years=[SelectChoice(year) for year in years],
         schools=school_choices()[1:], course_types=course_type_choices()[1:],
         teacher_counts=counts(CourseTeacher.id, CourseTeacher.course_id),
         subject_counts=counts(Subject.id, Subject.course_id),
@@ -150,13 +162,13 @@ def course(course_id: int):
                            **teacher_panel_context(course))
 
 
-def copy_source_choices(course: Course) -> list[tuple[object, str]]:
+def copy_source_choices(course: Course) -> list[SelectChoice]:
     """Other courses of the same type, newest school year first."""
     rows = db.session.execute(
         select(Course.id, Course.school_year, Course.group_name, School.name)
         .join(School).where(Course.course_type_id == course.course_type_id, Course.id != course.id)
         .order_by(Course.school_year.desc(), School.name, Course.id)
     ).all()
-    return [("", _("Choose…"))] + [
-        (row.id, f"{row.school_year} · {row.name}" + (f" · {row.group_name}" if row.group_name else ""))
+    return [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(row.id, f"{row.school_year} · {row.name}" + (f" · {row.group_name}" if row.group_name else ""))
         for row in rows]

@@ -15,6 +15,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -175,8 +176,8 @@ class _PasswordChoiceMixin:
 def _password_fields() -> tuple[RadioField, PasswordField]:
     choice = RadioField(
         _l("Password"),
-        choices=[("generate", _l("Generate a password (shown once)")),
-                 ("set", _l("Type a password"))],
+        choices=[SelectChoice("generate", _l("Generate a password (shown once)")),
+                 SelectChoice("set", _l("Type a password"))],
         default="generate",
         validators=[InputRequired(REQUIRED)],
     )
@@ -222,7 +223,7 @@ class RecognitionForm(FlaskForm):
     course_type_id = SelectField(_l("Course type"), coerce=_optional_int,
                                  validators=[InputRequired(REQUIRED)])
     basis = SelectField(
-        _l("Basis"), choices=[(b.value, label) for b, label in BASIS_LABELS.items()],
+        _l("Basis"), choices=[SelectChoice(b.value, label) for b, label in BASIS_LABELS.items()],
         validators=[InputRequired(REQUIRED)],
     )
     refresher_training_date = DateField(
@@ -273,6 +274,10 @@ class CourseTypeForm(_UniqueMixin, FlaskForm):
         iri = (field.data or "").strip()
         if iri and not IRI_PATTERN.match(iri):
             raise ValidationError(_l("Give a full IRI, for example https://connect.vts.be/content/s2c-el-01."))
+    admission_requirement = TextAreaField(
+        _l("Sport-technical admission requirements (TVW)"), validators=[Optional(), _max(300)],
+        description=_l("Initiator: what a pupil must meet before being scored, for example "
+                       "a swimming test. Empty: none."))
 
     def validate_code(self, field: Any) -> None:
         if self._taken(CourseType.code, field.data.strip(), case_insensitive=True):
@@ -286,7 +291,7 @@ class CourseForm(FlaskForm):
     school_year = StringField(_l("School year"), validators=[_required()],
                               description=_l("For example 2026-2027."))
     track = RadioField(_l("Track"), coerce=int,
-                       choices=[(1, _l("Track 1")), (2, _l("Track 2 (BK school)"))],
+                       choices=[SelectChoice(1, _l("Track 1")), SelectChoice(2, _l("Track 2 (BK school)"))],
                        validators=[InputRequired(REQUIRED)], default=1)
     start_date = DateField(_l("Start date"), validators=[InputRequired(REQUIRED)])
     group_name = StringField(_l("Group"), validators=[Optional(), _max(80)],
@@ -324,13 +329,13 @@ class CopySubjectsForm(FlaskForm):
             raise ValidationError(REQUIRED)
 
 
-_TRIMESTERS = [("", _l("From the date")), ("1", _l("Trimester 1")), ("2", _l("Trimester 2")),
-               ("3", _l("Trimester 3"))]
+_TRIMESTERS = [SelectChoice("", _l("From the date")), SelectChoice("1", _l("Trimester 1")),
+               SelectChoice("2", _l("Trimester 2")), SelectChoice("3", _l("Trimester 3"))]
 
 
 class SubjectForm(FlaskForm):
     name = StringField(_l("Name"), validators=[_required(), _max(120)])
-    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in SUBJECT_KIND_LABELS.items()],
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in SUBJECT_KIND_LABELS.items()],
                        validators=[InputRequired(REQUIRED)])
     maximum = DecimalCommaField(_l("Maximum"), validators=[InputRequired(REQUIRED), _below(10000)])
     pass_mark = DecimalCommaField(_l("Pass mark"), validators=[InputRequired(REQUIRED), _not_negative])
@@ -413,7 +418,7 @@ class ContentItemForm(_UniqueMixin, FlaskForm):
     course_type_id = SelectField(_l("Course type"), coerce=_optional_int,
                                  validators=[InputRequired(REQUIRED)])
     title = StringField(_l("Title"), validators=[_required(), _max(200)])
-    kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in CONTENT_KIND_LABELS.items()],
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in CONTENT_KIND_LABELS.items()],
                        validators=[InputRequired(REQUIRED)])
     external_id = StringField(_l("External id (VTS Connect)"), validators=[_required(), _max(120)],
                               description=_l("The id the content platform uses; unique."))
@@ -442,13 +447,62 @@ class ContentItemForm(_UniqueMixin, FlaskForm):
 # ---------------------------------------------------------------- choices from the database
 
 
-def course_type_choices() -> list[tuple[Any, str]]:
+CHOOSE = SelectChoice("", _l("Choose…"))
+
+
+def course_type_choices() -> list[SelectChoice]:
+    """"Choose…", then every course type; [1:] for a list's filter."""
     rows = db.session.execute(select(CourseType.id, CourseType.code, CourseType.name)
                               .order_by(CourseType.code)).all()
-    return [("", _l("Choose…"))] + [(row.id, f"{row.code} – {row.name}") for row in rows]
+    return [CHOOSE] + [SelectChoice(row.id, f"{row.code} – {row.name}") for row in rows]
 
 
-def school_choices() -> list[tuple[Any, str]]:
+def school_choices() -> list[SelectChoice]:
     rows = db.session.execute(select(School.id, School.name, School.city).order_by(School.name)).all()
-    return [("", _l("Choose…"))] + [
-        (row.id, f"{row.name} ({row.city})" if row.city else row.name) for row in rows]
+    return [CHOOSE] + [
+        SelectChoice(row.id, f"{row.name} ({row.city})" if row.city else row.name) for row in rows]
+
+
+# ---------------------------------------------------------------- the regulation, per enrolment
+
+_GRADES = [SelectChoice("", _l("Unknown"))] + [
+    SelectChoice(str(n), _l("Year %(n)s", n=n)) for n in range(1, 8)]
+_SEMESTERS = [SelectChoice("", _l("Unknown")), SelectChoice("1", _l("1st semester")),
+              SelectChoice("2", _l("2nd semester"))]
+_MET = [SelectChoice("", _l("Not recorded")), SelectChoice("yes", _l("Met")),
+        SelectChoice("no", _l("Not met"))]
+
+
+class EnrolmentFactsForm(FlaskForm):
+    """What the school and the secretariat record about one enrolment."""
+
+    school_grade = SelectField(_l("School year (leerjaar)"), choices=_GRADES,
+                               coerce=_optional_int, validators=[Optional()])
+    school_semester = SelectField(_l("Semester"), choices=_SEMESTERS, coerce=_optional_int,
+                                  validators=[Optional()])
+    admission_requirement_met = SelectField(
+        _l("Sport-technical admission requirements"), choices=_MET, validators=[Optional()],
+        default="")
+    curriculum_completed_on = DateField(
+        _l("BK curriculum completed on"), validators=[Optional()],
+        description=_l("Track 2 and phasing out: the day the pupil finished the BK curriculum "
+                       "(graduated from the 6th year)."))
+
+
+class GenericTestForm(FlaskForm):
+    """One result of the generic competence test, taken online in VTS Connect."""
+
+    taken_on = DateField(_l("Taken on"), validators=[InputRequired(REQUIRED)])
+    passed = RadioField(_l("Result"), choices=[SelectChoice("yes", _l("Passed")),
+                                               SelectChoice("no", _l("Not passed"))],
+                        validators=[InputRequired(REQUIRED)])
+    score = DecimalCommaField(_l("Score (optional)"), validators=[Optional(), _not_negative,
+                                                                  _below(10000)])
+
+
+class JustificationForm(FlaskForm):
+    justification_under_ten = TextAreaField(
+        _l("Justification for fewer than 10 pupils"),
+        validators=[Optional(), _max(1000)],
+        description=_l("Track 1 asks at least 10 pupils per course; fewer needs an extra "
+                       "justification. Leave empty to remove it."))

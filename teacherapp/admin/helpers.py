@@ -29,6 +29,8 @@ LINK_REFUSAL_MESSAGES = {
     LinkRefusal.DISABLED: _l("account disabled"),
     LinkRefusal.NOT_RECOGNISED: _l("not recognised for this course type"),
     LinkRefusal.RECOGNITION_REVOKED: _l("recognition for this course type revoked"),
+    LinkRefusal.TRACK_2_ONLY: _l("recognised automatically for track 2 only; a track-1 course "
+                                 "needs an LO or VTS qualification and the refresher training"),
     LinkRefusal.ALREADY_LINKED: _l("already linked"),
 }
 

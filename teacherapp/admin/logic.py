@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from teacherapp.rules import school_year_of
+from teacherapp.rules import basis_covers_track, school_year_of, track_2_allowed
 
 # ---------------------------------------------------------------- numbers people type
 
@@ -56,11 +56,18 @@ def start_date_fits_school_year(start: date, school_year: str) -> bool:
 
 class TrackProblem(enum.StrEnum):
     TRACK_2_NEEDS_BK_SCHOOL = "track_2_needs_bk_school"
+    TRACK_2_NOT_FOR_COURSE_TYPE = "track_2_not_for_course_type"
 
 
-def track_problem(track: int, school_has_bk_curriculum: bool) -> TrackProblem | None:
-    """Track 2 exists only for schools with the BK "sport and play leader" curriculum."""
-    if track == 2 and not school_has_bk_curriculum:
+def track_problem(track: int, school_has_bk_curriculum: bool,
+                  course_type_code: str) -> TrackProblem | None:
+    """Track 2 exists only for schools with the BK "sport and play leader" curriculum, and
+    only for Start 2 Coach and Multimove ("Spoor 2: Voor S2C en MM")."""
+    if track != 2:
+        return None
+    if not track_2_allowed(course_type_code):
+        return TrackProblem.TRACK_2_NOT_FOR_COURSE_TYPE
+    if not school_has_bk_curriculum:
         return TrackProblem.TRACK_2_NEEDS_BK_SCHOOL
     return None
 
@@ -77,15 +84,19 @@ class LinkRefusal(enum.StrEnum):
     DISABLED = "disabled"
     NOT_RECOGNISED = "not_recognised"
     RECOGNITION_REVOKED = "recognition_revoked"
+    TRACK_2_ONLY = "track_2_only"
     ALREADY_LINKED = "already_linked"
 
 
 def link_refusal(
-    *, active: bool, has_recognition: bool, recognition_revoked: bool, already_linked: bool = False
+    *, active: bool, has_recognition: bool, recognition_revoked: bool, already_linked: bool = False,
+    basis: str | None = None, track: int = 1,
 ) -> LinkRefusal | None:
     """Why this teacher cannot be linked to a course of this type, or None if they can.
 
-    Only an active teacher holding a valid recognition for the course's type may be linked.
+    Only an active teacher holding a valid recognition for the course's type, on a basis
+    that covers the course's track, may be linked: the automatic recognition of a BK school's
+    teacher is for track 2 only.
     """
     if already_linked:
         return LinkRefusal.ALREADY_LINKED
@@ -95,6 +106,8 @@ def link_refusal(
         return LinkRefusal.NOT_RECOGNISED
     if recognition_revoked:
         return LinkRefusal.RECOGNITION_REVOKED
+    if basis is not None and not basis_covers_track(basis, track):
+        return LinkRefusal.TRACK_2_ONLY
     return None
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from teacherapp import audit
 from teacherapp.admin import bp
+from teacherapp.admin.crud import Screen, register
 from teacherapp.admin.forms import CriterionForm, LevelForm, RubricForm, course_type_choices
 from teacherapp.admin.helpers import (
     get_or_404,
@@ -87,23 +88,6 @@ def rubrics():
     return render_template("admin/rubrics.html", rows=rows)
 
 
-@bp.route("/rubrics/new", methods=["GET", "POST"])
-@secretariat_required
-def rubric_new():
-    form = RubricForm()
-    form.course_type_id.choices = course_type_choices()
-    if form.validate_on_submit():
-        rubric = Rubric(course_type_id=form.course_type_id.data, name=form.name.data.strip(),
-                        description=(form.description.data or "").strip())
-        db.session.add(rubric)
-        record_create("rubric", rubric, ["course_type_id", "name"])
-        db.session.commit()
-        flash(_("Rubric created. Now add its skills and levels."), "success")
-        return redirect(url_for("admin.rubric", rubric_id=rubric.id))
-    return render_template("admin/form.html", form=form, title=_("New rubric"),
-                           back_url=url_for("admin.rubrics")), 422 if form.errors else 200
-
-
 @bp.route("/rubrics/<int:rubric_id>")
 @secretariat_required
 def rubric(rubric_id: int):
@@ -111,50 +95,52 @@ def rubric(rubric_id: int):
     return render_template("admin/rubric.html", **_rubric_page(rubric))
 
 
-@bp.route("/rubrics/<int:rubric_id>/edit", methods=["GET", "POST"])
-@secretariat_required
-def rubric_edit(rubric_id: int):
-    rubric = get_or_404(Rubric, rubric_id)
+def _form(rubric: Rubric | None) -> RubricForm:
     form = RubricForm(obj=rubric)
     form.course_type_id.choices = course_type_choices()
-    if form.validate_on_submit():
-        if form.course_type_id.data != rubric.course_type_id and db.session.scalar(
-                select(func.count(Subject.id)).where(Subject.rubric_id == rubric.id)):
-            form.course_type_id.errors.append(_("Subjects use this rubric; its course type cannot change."))
-        else:
-            before = snapshot(rubric, ["course_type_id", "name", "description"])
-            rubric.course_type_id = form.course_type_id.data
-            rubric.name = form.name.data.strip()
-            rubric.description = (form.description.data or "").strip()
-            record_changes("rubric", rubric, before)
-            db.session.commit()
-            flash(_("Rubric saved."), "success")
-            return redirect(url_for("admin.rubric", rubric_id=rubric.id))
-    return render_template(
-        "admin/form.html", form=form, title=_("Edit rubric"),
-        back_url=url_for("admin.rubric", rubric_id=rubric.id),
-        delete_url=url_for("admin.rubric_delete", rubric_id=rubric.id),
-        delete_label=_("Delete rubric")), 422 if form.errors else 200
+    return form
 
 
-@bp.route("/rubrics/<int:rubric_id>/delete", methods=["POST"])
-@secretariat_required
-def rubric_delete(rubric_id: int):
-    rubric = get_or_404(Rubric, rubric_id)
-    refusals = delete_refusals(
-        subjects=db.session.scalar(select(func.count(Subject.id)).where(Subject.rubric_id == rubric.id)),
-        assessments=db.session.scalar(select(func.count(SkillAssessment.id)).join(Criterion)
-                                      .where(Criterion.rubric_id == rubric.id)),
-    )
-    if refusals:
-        flash(_("%(name)s cannot be deleted: %(reasons)s.", name=rubric.name,
-                reasons=refusal_text(refusals)), "error")
-        return redirect(url_for("admin.rubric_edit", rubric_id=rubric.id))
-    record_delete("rubric", rubric, rubric.name)
-    db.session.delete(rubric)
-    db.session.commit()
-    flash(_("Rubric %(name)s deleted.", name=rubric.name), "success")
-    return redirect(url_for("admin.rubrics"))
+def _apply(form: RubricForm, rubric: Rubric) -> None:
+    rubric.course_type_id = form.course_type_id.data
+    rubric.name = form.name.data.strip()
+    rubric.description = (form.description.data or "").strip()
+
+
+def _subjects_using(rubric: Rubric) -> int:
+    return db.session.scalar(select(func.count(Subject.id)).where(Subject.rubric_id == rubric.id))
+
+
+def _type_fixed(form: RubricForm, rubric: Rubric) -> bool:
+    """Subjects of one course type use it: its course type stays."""
+    if form.course_type_id.data != rubric.course_type_id and _subjects_using(rubric):
+        form.course_type_id.errors.append(_("Subjects use this rubric; its course type cannot change."))
+        return True
+    return False
+
+
+def _page(rubric: Rubric) -> str:
+    return url_for("admin.rubric", rubric_id=rubric.id)
+
+
+SCREEN = register(bp, Screen(
+    name="rubric", model=Rubric, form=_form, apply=_apply,
+    fields=["course_type_id", "name", "description"],
+    label=lambda rubric: rubric.name, refuse_edit=_type_fixed,
+    dependants=lambda rubric: {
+        "subjects": _subjects_using(rubric),
+        "assessments": db.session.scalar(select(func.count(SkillAssessment.id)).join(Criterion)
+                                         .where(Criterion.rubric_id == rubric.id))},
+    created=lambda rubric: _("Rubric created. Now add its skills and levels."),
+    saved=lambda rubric: _("Rubric saved."),
+    deleted=lambda rubric: _("Rubric %(name)s deleted.", name=rubric.name),
+    new_title=lambda: _("New rubric"),
+    edit_title=lambda rubric: _("Edit rubric"),
+    delete_label=lambda: _("Delete rubric"),
+    listing=lambda: url_for("admin.rubrics"),
+    back=lambda rubric: _page(rubric) if rubric else url_for("admin.rubrics"),
+    after_save=_page, url_prefix="/rubrics", id_arg="rubric_id",
+))
 
 
 @bp.route("/rubrics/<int:rubric_id>/criteria", methods=["POST"])

@@ -7,21 +7,21 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from wtforms import SelectChoice
 
 from teacherapp.admin import bp
 from teacherapp.admin.courses import copy_source_choices
+from teacherapp.admin.crud import Screen, register
 from teacherapp.admin.forms import CopySubjectsForm, SubjectForm
 from teacherapp.admin.helpers import (
     get_or_404,
     record_changes,
     record_create,
     record_delete,
-    refusal_text,
     snapshot,
 )
 from teacherapp.admin.logic import (
     SubjectTemplate,
-    delete_refusals,
     maximum_below_scores,
     next_position,
     plan_subject_copy,
@@ -42,7 +42,8 @@ def _subject_form(course: Course, subject: Subject | None = None) -> SubjectForm
     rubrics = db.session.execute(select(Rubric.id, Rubric.name)
                                  .where(Rubric.course_type_id == course.course_type_id)
                                  .order_by(Rubric.name)).all()
-    form.rubric_id.choices = [("", _("No rubric"))] + [(r.id, r.name) for r in rubrics]
+    form.rubric_id.choices = [SelectChoice("", _("No rubric"))] + [
+        SelectChoice(r.id, r.name) for r in rubrics]
     if subject is not None and not form.is_submitted():
         for moment in subject.exam_moments:
             prefix = SITTINGS[moment.sitting]
@@ -107,46 +108,48 @@ def subject_new(course_id: int):
     return _render_form(form, course, None)
 
 
-@bp.route("/subjects/<int:subject_id>/edit", methods=["GET", "POST"])
-@secretariat_required
-def subject_edit(subject_id: int):
-    subject = get_or_404(Subject, subject_id)
-    course = subject.course
-    form = _subject_form(course, subject)
-    if form.validate_on_submit():
-        highest = db.session.scalar(select(func.max(Score.value)).where(Score.subject_id == subject.id))
-        if maximum_below_scores(form.maximum.data, highest):
-            form.maximum.errors.append(_("A score of %(score)s was already entered; the maximum "
-                                         "cannot be lower.", score=format_score(highest)))
-            return _render_form(form, course, subject)
-        before = snapshot(subject, FIELDS)
-        _apply(form, subject, [s.position for s in course.subjects if s.id != subject.id])
-        record_changes("subject", subject, before, course_id=course.id)
-        _apply_moments(form, subject)
-        db.session.commit()
-        flash(_("Subject %(name)s saved.", name=subject.name), "success")
-        return redirect(url_for("admin.course", course_id=course.id, _anchor="subjects"))
-    return _render_form(form, course, subject)
+def _highest_score_fits(form: SubjectForm, subject: Subject) -> bool:
+    """Lowering a maximum under a score already entered would make that score invalid."""
+    highest = db.session.scalar(select(func.max(Score.value)).where(Score.subject_id == subject.id))
+    if maximum_below_scores(form.maximum.data, highest):
+        form.maximum.errors.append(_("A score of %(score)s was already entered; the maximum "
+                                     "cannot be lower.", score=format_score(highest)))
+        return True
+    return False
 
 
-@bp.route("/subjects/<int:subject_id>/delete", methods=["POST"])
-@secretariat_required
-def subject_delete(subject_id: int):
-    subject = get_or_404(Subject, subject_id)
-    course_id = subject.course_id
-    entered = (db.session.scalar(select(func.count(Score.id)).where(Score.subject_id == subject.id))
-               + db.session.scalar(select(func.count(Exemption.id))
-                                   .where(Exemption.subject_id == subject.id)))
-    refusals = delete_refusals(scores=entered)
-    if refusals:
-        flash(_("%(name)s cannot be deleted: %(reasons)s.", name=subject.name,
-                reasons=refusal_text(refusals)), "error")
-        return redirect(url_for("admin.subject_edit", subject_id=subject.id))
-    record_delete("subject", subject, subject.name, course_id=course_id)
-    db.session.delete(subject)
-    db.session.commit()
-    flash(_("Subject %(name)s deleted.", name=subject.name), "success")
-    return redirect(url_for("admin.course", course_id=course_id, _anchor="subjects"))
+def _entered(subject: Subject) -> int:
+    return (db.session.scalar(select(func.count(Score.id)).where(Score.subject_id == subject.id))
+            + db.session.scalar(select(func.count(Exemption.id))
+                                .where(Exemption.subject_id == subject.id)))
+
+
+def _course_page(subject: Subject) -> str:
+    return url_for("admin.course", course_id=subject.course_id, _anchor="subjects")
+
+
+# Subjects are created under their course (subject_new above); edit and delete are the
+# shared shape.
+SCREEN = register(bp, Screen(
+    name="subject", model=Subject, create=False, template="admin/subject_form.html",
+    form=lambda subject: _subject_form(subject.course, subject),
+    apply=lambda form, subject: _apply(
+        form, subject, [s.position for s in subject.course.subjects if s.id != subject.id]),
+    fields=FIELDS, refuse_edit=_highest_score_fits, finish=_apply_moments,
+    course_of=lambda subject: subject.course_id,
+    context=lambda subject: {"course": subject.course, "subject": subject},
+    label=lambda subject: subject.name,
+    dependants=lambda subject: {"scores": _entered(subject)},
+    created=lambda subject: _("Subject %(name)s added.", name=subject.name),
+    saved=lambda subject: _("Subject %(name)s saved.", name=subject.name),
+    deleted=lambda subject: _("Subject %(name)s deleted.", name=subject.name),
+    new_title=lambda: _("New subject"),
+    edit_title=lambda subject: subject.name,
+    delete_label=lambda: _("Delete subject"),
+    listing=lambda: url_for("admin.courses"),
+    after_save=_course_page, after_delete=_course_page,
+    url_prefix="/subjects", id_arg="subject_id",
+))
 
 
 @bp.route("/courses/<int:course_id>/subjects/copy", methods=["POST"])

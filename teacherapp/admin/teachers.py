@@ -20,10 +20,19 @@ from teacherapp.admin.forms import (
 from teacherapp.admin.helpers import get_or_404, record_changes, record_create, snapshot
 from teacherapp.admin.logic import generate_password, refresher_date_required
 from teacherapp.extensions import db
-from teacherapp.models import Course, CourseTeacher, CourseType, Recognition, Role, User
+from teacherapp.models import (
+    Course,
+    CourseTeacher,
+    CourseType,
+    Recognition,
+    RecognitionBasis,
+    Role,
+    User,
+)
 from teacherapp.models.types import utcnow
 from teacherapp.passwords import hash_password
 from teacherapp.permissions import secretariat_required
+from teacherapp.rules import basis_allowed_for
 from teacherapp.write_locks import lock_user
 
 
@@ -181,6 +190,20 @@ def recognition_add(teacher_id: int):
     training = form.refresher_training_date.data if refresher_date_required(form.basis.data) else None
     recognition = db.session.scalar(select(Recognition).where(
         Recognition.teacher_id == teacher.id, Recognition.course_type_id == course_type.id))
+    if not basis_allowed_for(form.basis.data, course_type.code):
+        form.basis.errors.append(_("The automatic recognition is for track 2, which exists only "
+                                   "for Start 2 Coach and Multimove; %(type)s needs an LO or VTS "
+                                   "qualification and the refresher training.",
+                                   type=course_type.name))
+        return _teacher_page(teacher, form, 422)
+    if (recognition is not None and recognition.is_valid
+            and form.basis.data == RecognitionBasis.AUTOMATIC_TRACK2
+            and recognition.basis != RecognitionBasis.AUTOMATIC_TRACK2):
+        form.basis.errors.append(_("%(name)s is already recognised for %(type)s on a "
+                                   "qualification, which covers both tracks; revoke it first to "
+                                   "record the automatic track-2 recognition instead.",
+                                   name=teacher.full_name, type=course_type.name))
+        return _teacher_page(teacher, form, 422)
     if recognition is None:
         recognition = Recognition(teacher_id=teacher.id, course_type_id=course_type.id,
                                   basis=form.basis.data, refresher_training_date=training,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from teacherapp.i18n import request_translations
-from teacherapp.rules import Refusal
+from teacherapp.rules import Refusal, SchoolYearWarning
 
 
 def N_(text: str) -> str:  # noqa: N802 (gettext's name for "translate later")
@@ -26,6 +26,24 @@ OBSTACLES = {
 }
 CAN_BE_SCORED = N_("Can be scored")
 PHASING_OUT = N_("Phasing out (2025-2026 system)")
+SCHOOL_YEAR_WARNINGS = {
+    SchoolYearWarning.BEFORE_TABLE: N_("School year earlier than the regulation's table for "
+                                       "this course type"),
+    SchoolYearWarning.AFTER_TABLE: N_("School year after the 7th"),
+    SchoolYearWarning.TRACK_2_BEFORE_SIXTH: N_("Track 2 below the 6th year: the regulation "
+                                               "puts this under track 1"),
+}
+GENERIC_TEST = {
+    None: ("badge-warn", N_("Generic test not taken yet")),
+    True: ("badge-ok", N_("Generic test: passed")),
+    False: ("badge-info", N_("Generic test: taken, not passed")),
+}
+CURRICULUM_COMPLETED = N_("BK curriculum completed")
+CURRICULUM_OPEN = N_("BK curriculum not completed yet")
+REQUIREMENTS = {
+    None: ("badge-warn", N_("Sport-technical admission requirements: not recorded")),
+    False: ("badge-bad", N_("Sport-technical admission requirements: not met")),
+}
 _BADGE = '<span class="badge {}">{}</span>'
 
 
@@ -39,7 +57,28 @@ def status_badges(row) -> Markup:  # noqa: ANN001 (a RosterRow)
         parts = [_BADGE.format("badge-ok", escape(translate(CAN_BE_SCORED)))]
     if row.phasing_out:
         parts.append(_BADGE.format("badge-info", escape(translate(PHASING_OUT))))
+    parts.extend(_regulation_badges(row, translate))
     return Markup(" ".join(parts))
+
+
+def _regulation_badges(row, translate) -> list[str]:  # noqa: ANN001 (a RosterRow)
+    """School year warnings, the generic test (track 1), the BK curriculum (track 2), and
+    sport-technical admission requirements not met: the regulation's facts a teacher must see
+    before scoring."""
+    parts = [_BADGE.format("badge-warn", escape(translate(SCHOOL_YEAR_WARNINGS[w])))
+             for w in row.school_year_warnings]
+    if row.admission_requirement and row.admission_requirement_met is not True:
+        kind, text = REQUIREMENTS[row.admission_requirement_met]
+        parts.append(_BADGE.format(kind, escape(translate(text))))
+    if row.track == 1 or row.phasing_out:
+        kind, text = GENERIC_TEST[row.generic_test]
+        parts.append(_BADGE.format(kind, escape(translate(text))))
+    if row.track == 2 or row.phasing_out:
+        done = row.curriculum_completed_on is not None
+        parts.append(_BADGE.format("badge-ok" if done else "badge-info",
+                                   escape(translate(CURRICULUM_COMPLETED if done
+                                                    else CURRICULUM_OPEN))))
+    return parts
 
 
 def progress_bar(value: float | int, label: str) -> Markup:
@@ -60,6 +99,7 @@ class RosterTexts:
     age: str
     sittings: list[tuple[str, bool]]  # (text, still missing scores), per sitting with subjects
     content: str | None  # None: no content for this course type
+    school_year: str | None = None  # the pupil's school year (leerjaar), when known
 
 
 def roster_texts(row, start_year: int) -> RosterTexts:  # noqa: ANN001 (a RosterRow)
@@ -77,6 +117,11 @@ def roster_texts(row, start_year: int) -> RosterTexts:  # noqa: ANN001 (a Roster
         content = _("%(viewed)s of %(total)s viewed, %(completed)s completed") % {
             "viewed": row.content.viewed, "total": row.content.total,
             "completed": row.content.completed}
+    school_year = None
+    if row.school_grade is not None:
+        school_year = (_("year %(grade)s, semester %(semester)s") % {
+            "grade": row.school_grade, "semester": row.school_semester}
+            if row.school_semester else _("year %(grade)s") % {"grade": row.school_grade})
     return RosterTexts(
         age=_("turns %(age)s in %(year)s") % {"age": row.age_in_start_year, "year": start_year},
-        sittings=sittings, content=content)
+        sittings=sittings, content=content, school_year=school_year)

@@ -15,6 +15,7 @@ from teacherapp.rules import (
     SITTINGS,
     Mark,
     Refusal,
+    SchoolYearWarning,
     SubjectRule,
     is_age_admitted,
     required_cells,
@@ -70,6 +71,7 @@ def score_counts_per_pupil(
     subjects: Sequence[SubjectRule],
     marks: Mapping[tuple[int, int, int], Mark],
     exemptions: Iterable[tuple[int, int]],
+    first_sitting_submitted: bool = True,
 ) -> dict[int, PupilScoreCount]:
     """enrolment id -> required and missing score cells per sitting.
 
@@ -82,7 +84,7 @@ def score_counts_per_pupil(
     missing: dict[int, dict[int, int]] = {eid: {} for eid in enrolment_ids}
     for sitting in SITTINGS:
         for enrolment_id, _subject_id, has_mark in required_cells(
-                sitting, enrolment_ids, subjects, marks, exemption_set):
+                sitting, enrolment_ids, subjects, marks, exemption_set, first_sitting_submitted):
             counts = required[enrolment_id]
             counts[sitting] = counts.get(sitting, 0) + 1
             if not has_mark:
@@ -158,6 +160,15 @@ class RosterRow:
     exemptions: list[str] = field(default_factory=list)  # subject names
     content: ContentProgress = field(default_factory=lambda: ContentProgress(0, 0, 0))
     scores: PupilScoreCount = field(default_factory=lambda: PupilScoreCount({}, {}))
+    track: int = 1
+    minimum_age: int = 0  # the age rule the pupil was admitted under
+    school_grade: int | None = None  # leerjaar
+    school_semester: int | None = None
+    school_year_warnings: list[SchoolYearWarning] = field(default_factory=list)
+    generic_test: bool | None = None  # None: not taken; else whether a result was a pass
+    curriculum_completed_on: date | None = None
+    admission_requirement: str | None = None  # the course type's sport-technical TVW
+    admission_requirement_met: bool | None = None
 
     @property
     def can_be_scored(self) -> bool:

@@ -10,10 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
+from types import SimpleNamespace
 
 from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import joinedload
 
+from teacherapp.certificates import load_eligibility
 from teacherapp.courses.logic import (
     ContentProgress,
     ItemSummary,
@@ -41,6 +43,8 @@ from teacherapp.models import (
     Score,
     SkillAssessment,
     Subject,
+    Submission,
+    SubmissionState,
     User,
 )
 from teacherapp.permissions import teacher_courses_query, visible_courses_query
@@ -51,10 +55,12 @@ from teacherapp.progress import (
     next_exam_moments,
 )
 from teacherapp.rules import (
+    Eligibility,
     Mark,
     Result,
     SubjectRule,
     final_subject_result,
+    school_year_warnings,
     sitting_result,
 )
 
@@ -125,10 +131,15 @@ def _roster_statements() -> tuple[Select, Select]:
     # 60 objects were a tenth of the roster's time, and nothing here changes them.
     content_items = (select(func.count(ContentItem.id))
                      .where(ContentItem.course_type_id == course_type_id))
+    generic_test = (select(func.max(case((GenericTestResult.passed.is_(True), 1), else_=0)))
+                    .where(GenericTestResult.enrolment_id == Enrolment.id))
     enrolments = (
         select(Enrolment.id, Enrolment.paid_at, Enrolment.passed_before, Enrolment.phasing_out,
                Pupil.id.label("pupil_id"), Pupil.first_name, Pupil.last_name,
-               Pupil.vts_account_id, Pupil.birth_date,
+               Pupil.vts_account_id, Pupil.birth_date, Enrolment.admitted_minimum_age,
+               Enrolment.school_grade, Enrolment.school_semester,
+               Enrolment.curriculum_completed_on, Enrolment.admission_requirement_met,
+               generic_test.scalar_subquery().label("generic_test"),
                # On every row, so that the roster needs no round trip of its own for it.
                content_items.scalar_subquery().label("content_items"))
         .join(Pupil, Pupil.id == Enrolment.pupil_id)
@@ -155,13 +166,13 @@ def load_roster(course: Course) -> list[RosterRow]:
     enrolments_query, views_query = _roster_statements()
     params = {"course_id": course.id, "course_type_id": course.course_type_id}
     enrolments = db.session.execute(enrolments_query, params).all()
-    minimum_age = course.course_type.minimum_age
     start_year = course.start_year
     # Every reason a pupil cannot be scored; none: the pupil can (as `rules.scoring_refusal`
     # decides), so the scoring data needs no enrolment query of its own.
     obstacles = {
         row.id: scoring_obstacles(is_paid=row.paid_at is not None, birth_date=row.birth_date,
-                                  course_start_year=start_year, minimum_age=minimum_age,
+                                  course_start_year=start_year,
+                                  minimum_age=_minimum_age(course, row.admitted_minimum_age),
                                   passed_before=row.passed_before)
         for row in enrolments
     }
@@ -169,7 +180,8 @@ def load_roster(course: Course) -> list[RosterRow]:
     data = load_course_scoring_data([course.id], scorable={course.id: scorable})
     scorable = data.scorable[course.id]
     score_counts = score_counts_per_pupil(scorable, data.subjects[course.id], data.marks,
-                                          data.exemptions)
+                                          data.exemptions,
+                                          data.first_sitting_submitted(course.id))
     # Exempt subjects' names from what the scoring data already read (no query of its own),
     # in the subjects' order.
     order = {rule.subject_id: i for i, rule in enumerate(data.subjects[course.id])}
@@ -202,8 +214,31 @@ def load_roster(course: Course) -> list[RosterRow]:
             exemptions=exempt_subjects.get(row.id, []),
             content=ContentProgress(viewed, completed, total),
             scores=score_counts.get(row.id, PupilScoreCount({}, {})),
+            **_regulation_facts(course, row),
         ))
     return rows
+
+
+def _minimum_age(course: Course, admitted_minimum_age: int | None) -> int:
+    """The age rule the enrolment was admitted under (the type's today for an older one)."""
+    return admitted_minimum_age if admitted_minimum_age is not None \
+        else course.course_type.minimum_age
+
+
+def _regulation_facts(course: Course, row) -> dict:  # noqa: ANN001 (an enrolment row)
+    """What the regulation adds to a roster row: school year, generic test, BK curriculum,
+    sport-technical admission requirements."""
+    return {
+        "track": course.track,
+        "minimum_age": _minimum_age(course, row.admitted_minimum_age),
+        "school_grade": row.school_grade, "school_semester": row.school_semester,
+        "school_year_warnings": school_year_warnings(course.course_type.code, course.track,
+                                                     row.school_grade, row.school_semester),
+        "generic_test": None if row.generic_test is None else bool(row.generic_test),
+        "curriculum_completed_on": row.curriculum_completed_on,
+        "admission_requirement": course.course_type.admission_requirement,
+        "admission_requirement_met": row.admission_requirement_met,
+    }
 
 
 # ---------------------------------------------------------------- one pupil
@@ -232,7 +267,8 @@ class PupilDetail:
     subjects: list[SubjectLine]
     assessments: list[SkillAssessment]
     content: list[ContentLine] = field(default_factory=list)
-    generic_tests: list[GenericTestResult] = field(default_factory=list)  # newest first
+    eligibility: Eligibility | None = None  # the whole enrolment's (certificates.py)
+    generic_tests: list[GenericTestResult] = field(default_factory=list)
 
 
 def _mark(score: Score | None) -> Mark | None:
@@ -283,11 +319,24 @@ def load_pupil_detail(course: Course, enrolment: Enrolment) -> PupilDetail:
         [_rule(s) for s in subjects],
         {(enrolment.id, sid, sitting): _mark(s) for (sid, sitting), s in scores.items()},
         [(enrolment.id, sid) for sid in exemptions],
+        db.session.scalar(select(Submission.id).where(
+            Submission.course_id == course.id, Submission.sitting == 1,
+            Submission.state == SubmissionState.SUBMITTED)) is not None,
     )
     obstacles = scoring_obstacles(
         is_paid=enrolment.is_paid, birth_date=pupil.birth_date,
-        course_start_year=course.start_year, minimum_age=course.course_type.minimum_age,
+        course_start_year=course.start_year,
+        minimum_age=_minimum_age(course, enrolment.admitted_minimum_age),
         passed_before=enrolment.passed_before)
+    tests = db.session.scalars(
+        select(GenericTestResult).where(GenericTestResult.enrolment_id == enrolment.id)
+        .order_by(GenericTestResult.taken_at)).all()
+    facts = SimpleNamespace(
+        admitted_minimum_age=enrolment.admitted_minimum_age,
+        school_grade=enrolment.school_grade, school_semester=enrolment.school_semester,
+        curriculum_completed_on=enrolment.curriculum_completed_on,
+        admission_requirement_met=enrolment.admission_requirement_met,
+        generic_test=max((t.passed for t in tests), default=None))
     row = RosterRow(
         enrolment_id=enrolment.id, first_name=pupil.first_name, last_name=pupil.last_name,
         vts_account_id=pupil.vts_account_id, birth_date=pupil.birth_date,
@@ -300,12 +349,11 @@ def load_pupil_detail(course: Course, enrolment: Enrolment) -> PupilDetail:
                                 sum(1 for c in content if c.view and c.view.completed),
                                 len(items)),
         scores=score_counts[enrolment.id] if not obstacles else PupilScoreCount({}, {}),
+        **_regulation_facts(course, facts),
     )
-    generic_tests = db.session.scalars(
-        select(GenericTestResult).where(GenericTestResult.enrolment_id == enrolment.id)
-        .order_by(GenericTestResult.at.desc(), GenericTestResult.id.desc())).all()
     return PupilDetail(enrolment, pupil, row, lines, list(assessments), content,
-                       list(generic_tests))
+                       eligibility=load_eligibility([enrolment.id])[enrolment.id],
+                       generic_tests=list(tests))
 
 
 def _rule(subject: Subject) -> SubjectRule:

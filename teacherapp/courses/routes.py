@@ -11,7 +11,9 @@ from datetime import date
 from flask import Response, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
+from teacherapp.certificates import CERTIFICATE_NAMES, NOT_ELIGIBLE
 from teacherapp.courses import bp
 from teacherapp.courses.forms import RosterSearchForm
 from teacherapp.courses.logic import completion_chart, filter_roster
@@ -23,6 +25,7 @@ from teacherapp.courses.queries import (
     load_roster,
 )
 from teacherapp.htmx import render_page_or_partial
+from teacherapp.models import Enrolment
 from teacherapp.permissions import get_course_or_404, get_enrolment_or_404, has_any_recognition
 from teacherapp.rules import school_year_of
 
@@ -82,15 +85,31 @@ def show(course_id: int) -> Response:
 @bp.route("/<int:course_id>/pupils/<int:enrolment_id>")
 @login_required
 def pupil(course_id: int, enrolment_id: int) -> str:
-    enrolment = get_enrolment_or_404(course_id, enrolment_id)
+    return render_pupil_page(get_enrolment_or_404(course_id, enrolment_id))
+
+
+def render_pupil_page(enrolment: Enrolment, status: int = 200, **forms: FlaskForm):
+    """The pupil page; the secretariat also gets its forms for the regulation's facts (a form
+    that failed is passed in, with what the clerk typed)."""
     course = enrolment.course
     detail = load_pupil_detail(course, enrolment)
     exam_url = None
     if (current_user.is_teacher and detail.row.can_be_scored
             and "scoring.exam_mode" in current_app.view_functions):
         exam_url = url_for("scoring.exam_mode", course_id=course.id, pupil=enrolment.id)
+    if current_user.is_secretariat:
+        from teacherapp.admin.forms import EnrolmentFactsForm, GenericTestForm
+
+        if "facts_form" not in forms:
+            facts = EnrolmentFactsForm(formdata=None, obj=enrolment)
+            facts.admission_requirement_met.data = {True: "yes", False: "no"}.get(
+                enrolment.admission_requirement_met, "")
+            forms["facts_form"] = facts
+        forms.setdefault("test_form", GenericTestForm(formdata=None))
     return render_template("courses/pupil.html", course=course, detail=detail,
-                           row=detail.row, exam_url=exam_url)
+                           row=detail.row, exam_url=exam_url,
+                           certificate_names=CERTIFICATE_NAMES, not_eligible=NOT_ELIGIBLE,
+                           **forms), status
 
 
 @bp.route("/<int:course_id>/content")

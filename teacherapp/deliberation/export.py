@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.types import NullType
 from xlsxwriter.worksheet import Worksheet
 
+from teacherapp.certificates import load_eligibility
 from teacherapp.deliberation.logic import counted_score
 from teacherapp.extensions import db
 from teacherapp.models import (
@@ -46,7 +47,6 @@ from teacherapp.models import (
 )
 from teacherapp.rules import (
     Absence,
-    CourseResult,
     Mark,
     Result,
     course_result,
@@ -121,6 +121,15 @@ def export_statement(filters: ExportFilters) -> Select:
     return _filtered(_with_sittings(stmt, m1, m2, sub1, sub2), filters, m1, m2, sub1, sub2)
 
 
+def enrolment_statement(filters: ExportFilters) -> Select:
+    """The ids of the enrolments the export has a line for: their certificate eligibility is
+    computed over each whole enrolment (certificates.load_eligibility), never over these
+    lines only."""
+    m1, m2, sub1, sub2 = _aliases()
+    stmt = _every_line(select(Enrolment.id)).distinct()
+    return _filtered(_with_sittings(stmt, m1, m2, sub1, sub2), filters, m1, m2, sub1, sub2)
+
+
 def count_rows(filters: ExportFilters) -> tuple[int, int]:
     """How many lines and courses an export with these filters holds (one query)."""
     inner = export_statement(filters).subquery()
@@ -175,7 +184,7 @@ def line_statement(filters: ExportFilters) -> Select:
             Enrolment.id, Subject.id, Enrolment.paid_at.is_not(None), Pupil.last_name,
             Pupil.first_name, Pupil.vts_account_id, _raw(Pupil.birth_date), _raw(s1.value),
             _raw(s1.absence), _raw(s2.value), _raw(s2.absence), _raw(Exemption.kind),
-            Exemption.reason,
+            Exemption.reason, Enrolment.phasing_out,
         ))
         .outerjoin(s1, and_(s1.enrolment_id == Enrolment.id, s1.subject_id == Subject.id,
                             s1.sitting == 1))
@@ -232,6 +241,7 @@ class Words:
     pupil_headers: list[str]
     codes: dict[str, str]
     results: dict[str, str]
+    reasons: dict[str, str]  # rules.NotEligible codes
     yes: str
     no: str
     long_sheet: str
@@ -277,6 +287,7 @@ class ExportLine:
     outcome: Outcome
     exempt: bool
     paid: bool
+    certificate: tuple  # the last cells: phasing out, eligible, why not (whole enrolment)
 
 
 def export_rows(filters: ExportFilters) -> ExportSource:
@@ -360,14 +371,27 @@ class ExportSource:
             found = reasons[key] = cell(reason)
             return found
 
+        eligibility = load_eligibility(enrolment_statement(self.filters))
+        certificates: dict[tuple, tuple] = {}
+
+        def certificate_of(phasing_out: bool, enrolment_id: int) -> tuple:
+            found = eligibility.get(enrolment_id)
+            reasons = found.reasons if found is not None else ()
+            key = (phasing_out, found is not None and found.eligible, reasons)
+            if key not in certificates:
+                certificates[key] = (yes_no[phasing_out], yes_no[key[1]],
+                                     cell("; ".join(words.reasons[r.value] for r in reasons)))
+            return certificates[key]
+
         result = db.session.connection().execute(line_statement(self.filters).execution_options(
             yield_per=YIELD_PER, stream_results=True))
         current = None
         pupil: tuple = ()
+        certificate: tuple = ()
         # A batch at a time: iterating the result row by row costs a fetch call per row.
         for (enrolment_id, subject_id, paid, last_name, first_name, vts_account_id, birth_date,
-             value_1, absence_1, value_2, absence_2, kind, reason) in chain.from_iterable(
-                result.partitions()):
+             value_1, absence_1, value_2, absence_2, kind, reason,
+             phasing_out) in chain.from_iterable(result.partitions()):
             subject = subjects[subject_id]
             if enrolment_id != current:  # lines come grouped by enrolment
                 current = enrolment_id
@@ -376,6 +400,7 @@ class ExportSource:
                     day = days[birth_date] = cell(_day(birth_date))
                 pupil = (cell(last_name), cell(first_name), cell(vts_account_id or ""), day,
                          yes_no[bool(paid)])
+                certificate = certificate_of(bool(phasing_out), enrolment_id)
             exempt = kind is not None
             key = (value_1, absence_1, subject.visible_1, value_2, absence_2, subject.visible_2,
                    subject.pass_mark, exempt)
@@ -386,9 +411,10 @@ class ExportSource:
                 reason_cell = empty
             cells = (*subject.head, *pupil, *subject.middle, outcome.score_1,
                      subject.trimester_2, outcome.score_2, outcome.result_word,
-                     outcome.exempt_word, reason_cell, *subject.tail)
+                     outcome.exempt_word, reason_cell, *subject.tail, *certificate)
             if detail:
-                yield ExportLine(cells, enrolment_id, subject, outcome, exempt, bool(paid))
+                yield ExportLine(cells, enrolment_id, subject, outcome, exempt, bool(paid),
+                                 certificate)
             else:
                 yield cells
 
@@ -536,12 +562,11 @@ class _PupilSummary:
 
     def cells(self, words: Words, cell: Callable[[object], object]) -> list:
         result = course_result(self.results)
-        eligible = self.first.paid and result == CourseResult.PASSED
         return [
             *self.first.cells[:12],  # school .. paid: already cells
             *map(cell, (len(self.results), sum(1 for r in self.results if r.counts_as_passed),
-                        self.total, self.maximum, words.results[result.value],
-                        words.yes if eligible else words.no)),
+                        self.total, self.maximum, words.results[result.value])),
+            *self.first.certificate,  # phasing out, eligible, why not: the whole enrolment's
         ]
 
 

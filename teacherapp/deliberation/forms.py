@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -21,9 +21,9 @@ class ConfirmImportForm(FlaskForm):
 
 
 PAYMENT_STATES = [
-    ("unpaid", _l("Not paid")),
-    ("individual", _l("Paid individually")),
-    ("school_code", _l("Paid with a school payment code")),
+    SelectChoice("unpaid", _l("Not paid")),
+    SelectChoice("individual", _l("Paid individually")),
+    SelectChoice("school_code", _l("Paid with a school payment code")),
 ]
 
 
@@ -51,17 +51,20 @@ class FilterForm(FlaskForm):
     school = SelectField(_l("School"), choices=[], validate_choice=False)
     course_type = SelectField(_l("Course type"), choices=[], validate_choice=False)
     trimester = SelectField(_l("Trimester"), validate_choice=False, choices=[
-        ("", _l("All trimesters")), ("1", _l("Trimester 1")), ("2", _l("Trimester 2")),
-        ("3", _l("Trimester 3"))])
+        SelectChoice("", _l("All trimesters")), SelectChoice("1", _l("Trimester 1")),
+        SelectChoice("2", _l("Trimester 2")), SelectChoice("3", _l("Trimester 3"))])
 
 
 class ExportForm(FilterForm):
     sitting = SelectField(_l("Sitting"), validate_choice=False, choices=[
-        ("", _l("Both sittings")), ("1", _l("1st sitting")), ("2", _l("2nd sitting"))])
+        SelectChoice("", _l("Both sittings")), SelectChoice("1", _l("1st sitting")),
+        SelectChoice("2", _l("2nd sitting"))])
     include_unsubmitted = BooleanField(_l("Also scores not submitted yet (marked as such)"))
     file_format = RadioField(_l("File"), default="xlsx", choices=[
-        ("xlsx", _l("Excel workbook (.xlsx)")), ("csv", _l("CSV text file"))])
+        SelectChoice("xlsx", _l("Excel workbook (.xlsx)")), SelectChoice("csv", _l("CSV text file"))])
     layout = RadioField(_l("Sheets (Excel)"), default="long", choices=[
-        ("long", _l("One long sheet")), ("per_course", _l("One sheet per course"))])
+        SelectChoice("long", _l("One long sheet")),
+        SelectChoice("per_course", _l("One sheet per course"))])
     delimiter = RadioField(_l("Separator (CSV)"), default="semicolon", choices=[
-        ("semicolon", _l("Semicolon (Excel in Belgium)")), ("comma", _l("Comma"))])
+        SelectChoice("semicolon", _l("Semicolon (Excel in Belgium)")),
+        SelectChoice("comma", _l("Comma"))])

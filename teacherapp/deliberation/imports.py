@@ -99,7 +99,8 @@ def plan_for_course(course: Course, table: Table, now: datetime | None = None) -
     enrolments = {
         e.pupil_id: ExistingEnrolment(e.id, e.pupil_id, e.paid_at,
                                       e.payment_method.value if e.payment_method else None,
-                                      e.payment_code, e.passed_before, e.phasing_out)
+                                      e.payment_code, e.passed_before, e.phasing_out,
+                                      e.school_grade, e.school_semester)
         for e in db.session.scalars(select(Enrolment).where(Enrolment.course_id == course.id))
     }
     passed = passed_before_pupil_ids(course, [p.id for p in pupils])

@@ -44,6 +44,8 @@ CODE = ("betaalcode", "payment code", "schoolcode", "school code")
 PASSED_BEFORE = ("eerder geslaagd", "al geslaagd", "reeds geslaagd", "passed before",
                  "already passed")
 PHASING_OUT = ("uitdovend", "phasing out")
+SCHOOL_GRADE = ("leerjaar", "studiejaar", "jaar", "klasjaar", "school year", "grade", "year")
+SEMESTER = ("semester",)
 
 METHOD_WORDS: Mapping[str, str] = {
     "individueel": "individual", "individual": "individual", "persoonlijk": "individual",
@@ -78,6 +80,7 @@ class RowProblem(enum.StrEnum):
     CODE_MISSING = "code_missing"
     CODE_TOO_LONG = "code_too_long"
     DUPLICATE_IN_FILE = "duplicate_in_file"
+    SCHOOL_YEAR_INVALID = "school_year_invalid"
     TOO_YOUNG = "too_young"
     PASSED_BEFORE = "passed_before"
 
@@ -110,6 +113,8 @@ class ImportedPupil:
     payment: PaymentInput | None
     passed_before: bool | None
     phasing_out: bool | None
+    school_grade: int | None = None  # leerjaar 1-7
+    school_semester: int | None = None  # 1 or 2
 
     @property
     def display_name(self) -> str:
@@ -136,6 +141,8 @@ class ExistingEnrolment:
     payment_code: str | None
     passed_before: bool
     phasing_out: bool
+    school_grade: int | None = None
+    school_semester: int | None = None
 
 
 @dataclass(frozen=True)
@@ -275,8 +282,36 @@ def parse_row(row: Row) -> tuple[ImportedPupil, list[RowProblem]]:
     problems.extend(payment_problems)
     passed_before = parse_yes_no(row.get(*PASSED_BEFORE)) if row.get(*PASSED_BEFORE) else None
     phasing_out = parse_yes_no(row.get(*PHASING_OUT)) if row.get(*PHASING_OUT) else None
+    grade = semester = None
+    try:
+        grade = parse_school_grade(row.get(*SCHOOL_GRADE))
+        semester = parse_semester(row.get(*SEMESTER))
+    except ValueError:
+        problems.append(RowProblem.SCHOOL_YEAR_INVALID)
     return ImportedPupil(first, last, birth, vts_id, email, payment, passed_before,
-                         phasing_out), problems
+                         phasing_out, grade, semester), problems
+
+
+_ORDINAL = re.compile(r"^([1-7])\s*(e|de|ste|ste jaar|de jaar|e jaar|jaar)?$")
+
+
+def parse_school_grade(text: str) -> int | None:
+    """ "5", "5de", "5e jaar" -> 5; "" -> None (keep what we have); else ValueError."""
+    cleaned = re.sub(r"\s+", " ", (text or "").strip().lower())
+    if not cleaned:
+        return None
+    match = _ORDINAL.match(cleaned)
+    if not match:
+        raise ValueError(text)
+    return int(match.group(1))
+
+
+def parse_semester(text: str) -> int | None:
+    """ "1", "2", "1ste", "2de" -> 1 or 2; "" -> None; else ValueError."""
+    grade = parse_school_grade(text)
+    if grade is not None and grade not in (1, 2):
+        raise ValueError(text)
+    return grade
 
 
 # ---------------------------------------------------------------- deciding per row
@@ -423,6 +458,10 @@ def plan_import(
                                                or enrolment.phasing_out != person.phasing_out):
             changes.append(Change("phasing_out", enrolment.phasing_out if enrolment else False,
                                   person.phasing_out))
+        for name in ("school_grade", "school_semester"):
+            new, old = getattr(person, name), getattr(enrolment, name) if enrolment else None
+            if new is not None and new != old:
+                changes.append(Change(name, old, new))
         result.changes = changes
         if known is None:
             result.action = Action.CREATE

@@ -44,6 +44,7 @@ ROW_PROBLEMS = {
     RowProblem.CODE_MISSING: _l("payment with a school code, but no payment code"),
     RowProblem.CODE_TOO_LONG: _l("payment code longer than 64 characters"),
     RowProblem.DUPLICATE_IN_FILE: _l("same pupil as an earlier row"),
+    RowProblem.SCHOOL_YEAR_INVALID: _l("school year is not 1 to 7, or semester not 1 or 2"),
     RowProblem.TOO_YOUNG: _l("too young for this course type (refused)"),
     RowProblem.PASSED_BEFORE: _l("passed this course type before (refused)"),
 }
@@ -58,6 +59,8 @@ FIELD_NAMES = {
     "payment_method": _l("Payment method"),
     "payment_code": _l("Payment code"),
     "phasing_out": _l("Phasing out"),
+    "school_grade": _l("School year (leerjaar)"),
+    "school_semester": _l("Semester"),
 }
 
 ACTION_NAMES = {

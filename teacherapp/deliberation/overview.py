@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
+from teacherapp.certificates import load_eligibility
 from teacherapp.extensions import db
 from teacherapp.models import (
     Course,
@@ -26,11 +27,13 @@ from teacherapp.models import (
 )
 from teacherapp.permissions import recognised_for_course_type
 from teacherapp.progress import SittingProgress, load_sitting_progress
-from teacherapp.rules import needs_justification
+from teacherapp.rules import SchoolYearWarning, needs_justification, school_year_warnings
 
 
 class CourseWarning(enum.StrEnum):
-    UNDER_TEN = "under_ten"
+    UNDER_TEN = "under_ten"  # track 1 under 10 pupils without a justification
+    TRACK_2_BEFORE_SIXTH = "track_2_before_sixth"  # pupils below the 6th year on track 2
+    SCHOOL_YEAR = "school_year"  # pupils outside the regulation's table of school years
     NO_TEACHER = "no_teacher"
     NO_SUBJECTS = "no_subjects"
     NO_EXAM_MOMENT = "no_exam_moment"
@@ -50,6 +53,7 @@ class CourseLine:
     pupils: int
     progress: dict[int, SittingProgress]
     warnings: list[tuple[CourseWarning, dict]] = field(default_factory=list)
+    eligible: int = 0  # pupils eligible for the certificate (certificates.load_eligibility)
 
 
 def filter_choices() -> tuple[list[str], list[School], list[CourseType]]:
@@ -101,13 +105,36 @@ def load_overview(filters: OverviewFilters) -> list[CourseLine]:
     for subject_id, (course_id, name) in names.items():
         moments[course_id].append((name, subject_sittings[subject_id]))
     progress = load_sitting_progress(ids)
+    # Over every enrolment of these courses, whatever the filters (never a filtered view).
+    enrolment_ids = select(Enrolment.id).where(Enrolment.course_id.in_(ids))
+    eligible: dict[int, int] = defaultdict(int)
+    eligibility = load_eligibility(enrolment_ids)
+    year_warnings: dict[int, dict[SchoolYearWarning, int]] = defaultdict(lambda: defaultdict(int))
+    by_id = {course.id: course for course in courses}
+    for enrolment_id, course_id, grade, semester in db.session.execute(
+            select(Enrolment.id, Enrolment.course_id, Enrolment.school_grade,
+                   Enrolment.school_semester).where(Enrolment.course_id.in_(ids))):
+        course = by_id[course_id]
+        if eligibility[enrolment_id].eligible:
+            eligible[course_id] += 1
+        for warning in school_year_warnings(course.course_type.code, course.track, grade,
+                                            semester):
+            year_warnings[course_id][warning] += 1
     lines = []
     for course in courses:
         line = CourseLine(course, pupils.get(course.id, 0),
-                          {s: progress[(course.id, s)] for s in (1, 2)})
-        if needs_justification(course.track, line.pupils):
-            line.warnings.append((CourseWarning.UNDER_TEN, {
-                "count": line.pupils, "justified": bool(course.justification_under_ten)}))
+                          {s: progress[(course.id, s)] for s in (1, 2)},
+                          eligible=eligible[course.id])
+        if needs_justification(course.track, line.pupils) and not course.justification_under_ten:
+            line.warnings.append((CourseWarning.UNDER_TEN, {"count": line.pupils}))
+        counts = year_warnings[course.id]
+        if counts.get(SchoolYearWarning.TRACK_2_BEFORE_SIXTH):
+            line.warnings.append((CourseWarning.TRACK_2_BEFORE_SIXTH,
+                                  {"count": counts[SchoolYearWarning.TRACK_2_BEFORE_SIXTH]}))
+        outside = (counts.get(SchoolYearWarning.BEFORE_TABLE, 0)
+                   + counts.get(SchoolYearWarning.AFTER_TABLE, 0))
+        if outside:
+            line.warnings.append((CourseWarning.SCHOOL_YEAR, {"count": outside}))
         if course.id not in with_teacher:
             line.warnings.append((CourseWarning.NO_TEACHER, {}))
         if not moments[course.id]:

@@ -8,7 +8,9 @@ from datetime import date, datetime
 from flask import Response, current_app, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import BuildError
+from wtforms import SelectChoice
 
+from teacherapp.certificates import NOT_ELIGIBLE
 from teacherapp.deliberation import bp
 from teacherapp.deliberation import export as export_module
 from teacherapp.deliberation.forms import ExportForm, FilterForm
@@ -74,10 +76,12 @@ def _int_arg(name: str, allowed: range | None = None) -> int | None:
 def _filter_form(form_class: type[FilterForm]) -> FilterForm:
     years, schools, types = filter_choices()
     form = form_class(request.args)
-    form.school_year.choices = [("", _("All school years"))] + [(y, y) for y in years]
-    form.school.choices = [("", _("All schools"))] + [(str(s.id), s.name) for s in schools]
-    form.course_type.choices = [("", _("All course types"))] + [(str(t.id), t.name)
-                                                                 for t in types]
+    form.school_year.choices = [SelectChoice("", _("All school years"))] + [
+        SelectChoice(y) for y in years]
+    form.school.choices = [SelectChoice("", _("All schools"))] + [
+        SelectChoice(str(s.id), s.name) for s in schools]
+    form.course_type.choices = [SelectChoice("", _("All course types"))] + [
+        SelectChoice(str(t.id), t.name) for t in types]
     if "school_year" not in request.args and years:
         form.school_year.data = years[0]  # the newest year: what the secretariat works on
     return form
@@ -85,7 +89,7 @@ def _filter_form(form_class: type[FilterForm]) -> FilterForm:
 
 def _school_year(form: FilterForm) -> str | None:
     year = form.school_year.data or None
-    return year if year in {value for value, _label in form.school_year.choices} else None
+    return year if year in {choice.value for choice in form.school_year.choices} else None
 
 
 @bp.route("/overview")
@@ -118,6 +122,8 @@ def export():
 
 
 def _words() -> export_module.Words:
+    certificate_headers = [_("Phasing out"), _("Eligible for the certificate"),
+                           _("Why not eligible")]
     headers = [
         _("School"), _("Institution number"), _("Course id"), _("Course"), _("Course type"),
         _("Track"), _("School year"), _("Last name"), _("First name"), _("VTS account id"),
@@ -126,14 +132,16 @@ def _words() -> export_module.Words:
         _("2nd sitting score or code"), _("Final result of the subject"), _("Exempt"), _("Exemption reason"),
         _("1st sitting submitted"), _("1st sitting submitted by"), _("1st sitting submitted at"),
         _("2nd sitting submitted"), _("2nd sitting submitted by"), _("2nd sitting submitted at"),
+        *certificate_headers,
     ]
     pupil_headers = headers[:12] + [
         _("Subjects"), _("Subjects passed or exempt"), _("Total score"),
         _("Total maximum (without exempt subjects)"), _("Overall result"),
-        _("Eligible for the certificate"),
+        *certificate_headers,
     ]
     return export_module.Words(
         headers=headers, pupil_headers=pupil_headers,
+        reasons={code.value: str(text) for code, text in NOT_ELIGIBLE.items()},
         codes={"absent": _("absent"), "excused": _("excused absent"), "exempt": _("exempt"),
                "repeater": _("repeater")},
         results={"passed": _("passed"), "failed": _("failed"), "exempt": _("exempt"),

@@ -25,8 +25,7 @@ from teacherapp.models.evaluation import (
     Subject,
     Submission,
 )
-from teacherapp.models.generic_test import GenericTestResult
-from teacherapp.models.people import Enrolment, Pupil, Recognition, User
+from teacherapp.models.people import Enrolment, GenericTestResult, Pupil, Recognition, User
 from teacherapp.models.xapi import XapiAgentLink, XapiStatement, XapiStatementActor
 
 __all__ = [

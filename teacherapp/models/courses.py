@@ -54,6 +54,9 @@ class CourseType(db.Model):
     has_internship: Mapped[bool] = mapped_column(default=False)
     # The xAPI activity id (IRI) of this course type's generic competence test.
     generic_test_iri: Mapped[str | None] = mapped_column(String(1000))
+    # Sport-technical admission requirements (sporttechnische TVW, Initiator): what an
+    # enrolment must meet before it is scored; None: the type has none.
+    admission_requirement: Mapped[str | None] = mapped_column(String(300))
 
     courses: Mapped[list[Course]] = relationship(back_populates="course_type")
 

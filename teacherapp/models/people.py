@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from teacherapp.extensions import db
 from teacherapp.models.enums import PaymentMethod, RecognitionBasis, Role
-from teacherapp.models.types import UTCDateTime, str_enum, utcnow
+from teacherapp.models.types import Points, UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
     from teacherapp.models.courses import Course, CourseType, School
@@ -112,6 +113,10 @@ class Enrolment(db.Model):
         CheckConstraint(
             "(paid_at IS NULL) = (payment_method IS NULL)", name="paid_has_method"
         ),
+        CheckConstraint("school_grade IS NULL OR school_grade BETWEEN 1 AND 7",
+                        name="school_grade_range"),
+        CheckConstraint("school_semester IS NULL OR school_semester IN (1, 2)",
+                        name="school_semester_1_or_2"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,6 +132,18 @@ class Enrolment(db.Model):
     passed_before: Mapped[bool] = mapped_column(default=False)
     # Phasing out of the 2025-2026 system (uitdovend) instead of switching to track 1.
     phasing_out: Mapped[bool] = mapped_column(default=False)
+    # The course type's minimum age in force when the pupil was admitted: a later change
+    # of the type's minimum age does not reach enrolments already admitted.
+    admitted_minimum_age: Mapped[int | None]
+    # The pupil's school year (leerjaar, 4 to 7 for these courses) and semester (1 or 2).
+    school_grade: Mapped[int | None]
+    school_semester: Mapped[int | None]
+    # Track 2 (and phasing out): the school recorded that the pupil finished the BK
+    # curriculum (graduated from the 6th year) on this day.
+    curriculum_completed_on: Mapped[date | None]
+    # Sport-technical admission requirements of the course type: met (True), not met
+    # (False) or not recorded yet (None).
+    admission_requirement_met: Mapped[bool | None]
 
     pupil: Mapped[Pupil] = relationship(back_populates="enrolments")
     course: Mapped[Course] = relationship(back_populates="enrolments")
@@ -134,6 +151,42 @@ class Enrolment(db.Model):
     exemptions: Mapped[list[Exemption]] = relationship(back_populates="enrolment")
     skill_assessments: Mapped[list[SkillAssessment]] = relationship(back_populates="enrolment")
 
+    generic_test_results: Mapped[list[GenericTestResult]] = relationship(
+        back_populates="enrolment", order_by="GenericTestResult.taken_at")
+
     @property
     def is_paid(self) -> bool:
         return self.paid_at is not None
+
+
+@event.listens_for(Enrolment, "before_insert")
+def _record_age_rule(mapper, connection, enrolment: Enrolment) -> None:
+    """Admitting a pupil records the age rule in force for the course's type."""
+    if enrolment.admitted_minimum_age is None:
+        from teacherapp.models.courses import Course, CourseType
+
+        course_id = enrolment.course_id if enrolment.course_id is not None else enrolment.course.id
+        enrolment.admitted_minimum_age = connection.scalar(
+            select(CourseType.minimum_age).join(Course, Course.course_type_id == CourseType.id)
+            .where(Course.id == course_id))
+
+
+class GenericTestResult(db.Model):
+    """A result of the generic competence test (generieke competentietoets) taken online in
+    VTS Connect, once per trimester: written by teacherapp.certificates.record_generic_test_result
+    from an import, the secretariat's form or the content platform's feed."""
+
+    __tablename__ = "generic_test_result"
+    __table_args__ = (UniqueConstraint("enrolment_id", "source", "taken_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id"), index=True)
+    passed: Mapped[bool]
+    score: Mapped[Decimal | None] = mapped_column(Points)
+    source: Mapped[str] = mapped_column(String(20))  # "import", "form", "xapi"
+    # The xAPI statement it came from (teacherapp.xapi.projection), so voiding can undo it.
+    statement_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    enrolment: Mapped[Enrolment] = relationship(back_populates="generic_test_results")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, TextAreaField
+from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from teacherapp.models import ExemptionKind
@@ -25,8 +25,8 @@ class ReopenForm(FlaskForm):
 class ExemptionForm(FlaskForm):
     kind = RadioField(
         _l("Kind"),
-        choices=[(ExemptionKind.EXEMPTION.value, _l("Exempt for this subject")),
-                 (ExemptionKind.REPEATER_KEPT.value, _l("Repeater (bisser) keeping an earlier pass"))],
+        choices=[SelectChoice(ExemptionKind.EXEMPTION.value, _l("Exempt for this subject")),
+                 SelectChoice(ExemptionKind.REPEATER_KEPT.value, _l("Repeater (bisser) keeping an earlier pass"))],
         default=ExemptionKind.EXEMPTION.value,
         validators=[DataRequired(_l("Choose the kind of exemption."))],
     )

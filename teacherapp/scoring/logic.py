@@ -87,6 +87,9 @@ class ScoreCell:
     exempt: bool = False
     locked: bool = False
     first_mark: Mark | None = None  # the first-sitting mark, for a second-sitting cell
+    # With no first-sitting mark, a subject goes to the second sitting only once the first
+    # sitting is submitted (a late payer; rules.may_take_second_sitting).
+    first_sitting_submitted: bool = True
 
     @property
     def block(self) -> Block | None:
@@ -95,7 +98,8 @@ class ScoreCell:
             return refusal
         if self.exempt:
             return Block.EXEMPT
-        if self.sitting == 2 and not may_take_second_sitting(self.first_result):
+        if self.sitting == 2 and not may_take_second_sitting(self.first_result,
+                                                             self.first_sitting_submitted):
             return Block.NOT_IN_SECOND_SITTING
         if self.locked:
             return Block.LOCKED

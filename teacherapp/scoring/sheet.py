@@ -118,6 +118,11 @@ class Sheet:
         submission = self.submission
         return submission is not None and submission.state == SubmissionState.SUBMITTED
 
+    @property
+    def first_sitting_submitted(self) -> bool:
+        first = self.submissions.get(1)
+        return first is not None and first.state == SubmissionState.SUBMITTED
+
     def score_cell(self, pupil: SheetPupil, subject: Subject,
                    sitting: int | None = None) -> ScoreCellContext:
         sitting = sitting or self.sitting
@@ -132,6 +137,7 @@ class Sheet:
             exempt=exemption is not None,
             locked=submission is not None and submission.state == SubmissionState.SUBMITTED,
             first_mark=mark_of(first.value, first.absence) if first and sitting == 2 else None,
+            first_sitting_submitted=self.first_sitting_submitted,
         )
         return ScoreCellContext(
             self.course.id, self.course.track, pupil.enrolment_id, pupil.name, subject.id,
@@ -167,7 +173,8 @@ class Sheet:
         ids = []
         for pupil in self.pupils:
             cell = self.score_cell(pupil, subject, 2).cell
-            if not cell.exempt and may_take_second_sitting(cell.first_result):
+            if not cell.exempt and may_take_second_sitting(cell.first_result,
+                                                           cell.first_sitting_submitted):
                 ids.append(pupil.enrolment_id)
         return ids
 
@@ -233,7 +240,8 @@ def _sheet_statements() -> tuple[Select, ...]:
     course_id = bindparam("course_id")
     pupils = (
         select(Enrolment.id, Enrolment.paid_at, Enrolment.passed_before,
-               Pupil.first_name, Pupil.last_name, Pupil.birth_date)
+               Pupil.first_name, Pupil.last_name, Pupil.birth_date,
+               Enrolment.admitted_minimum_age)
         .join(Pupil, Pupil.id == Enrolment.pupil_id)
         .where(Enrolment.course_id == course_id)
         .order_by(Pupil.last_name, Pupil.first_name, Enrolment.id)
@@ -284,9 +292,10 @@ def load_sheet(
     start_year = course.start_year
     pupils = [
         SheetPupil(enrolment_id, f"{first_name} {last_name}", f"{last_name}, {first_name}",
-                   PupilFacts(paid_at is not None, birth_date, start_year, minimum_age,
+                   PupilFacts(paid_at is not None, birth_date, start_year,
+                              minimum_age if admitted_age is None else admitted_age,
                               passed_before))
-        for enrolment_id, paid_at, passed_before, first_name, last_name, birth_date
+        for enrolment_id, paid_at, passed_before, first_name, last_name, birth_date, admitted_age
         in db.session.execute(pupils_query, params)
     ]
     subjects = list(db.session.scalars(subjects_query, params))

@@ -238,9 +238,10 @@ def _record_results(results: list[tuple[XapiStatement, int]], tests: dict[str, s
         for eid in sorted(targets):
             if (eid, statement.statement_id) not in existing:
                 existing.add((eid, statement.statement_id))
-                rows.append({"pupil_id": pid, "enrolment_id": eid, "passed": report.passed,
+                rows.append({"enrolment_id": eid, "passed": report.passed,
                              "score": report.score, "source": "xapi",
-                             "statement_id": statement.statement_id, "at": _moment(statement)})
+                             "statement_id": statement.statement_id,
+                             "taken_at": _moment(statement)})
     if rows:
         db.session.execute(insert(GenericTestResult), rows)
 

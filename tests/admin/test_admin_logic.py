@@ -39,9 +39,28 @@ def test_start_date_must_fall_in_the_school_year():
 
 
 def test_track_2_needs_a_bk_school():
-    assert logic.track_problem(2, school_has_bk_curriculum=False) is not None
-    assert logic.track_problem(2, school_has_bk_curriculum=True) is None
-    assert logic.track_problem(1, school_has_bk_curriculum=False) is None
+    assert logic.track_problem(2, False, "S2C") == logic.TrackProblem.TRACK_2_NEEDS_BK_SCHOOL
+    assert logic.track_problem(2, True, "S2C") is None
+    assert logic.track_problem(1, False, "S2C") is None
+
+
+@pytest.mark.parametrize("code", ["C4S", "HR", "INI-VB", "OTHER"])
+def test_track_2_is_only_for_start_2_coach_and_multimove(code):
+    assert logic.track_problem(2, True, code) == logic.TrackProblem.TRACK_2_NOT_FOR_COURSE_TYPE
+    assert logic.track_problem(1, True, code) is None
+    assert logic.track_problem(2, True, "MM") is None
+    assert logic.track_problem(2, True, "S2C-VOETBAL") is None
+
+
+@pytest.mark.parametrize(("basis", "track", "expected"), [
+    ("automatic_track2", 1, LinkRefusal.TRACK_2_ONLY),
+    ("automatic_track2", 2, None),
+    ("lo_qualification", 1, None),
+    ("vts_qualification", 2, None),
+])
+def test_an_automatic_recognition_links_to_track_2_courses_only(basis, track, expected):
+    assert logic.link_refusal(active=True, has_recognition=True, recognition_revoked=False,
+                              basis=basis, track=track) == expected
 
 
 @pytest.mark.parametrize(("kwargs", "expected"), [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from teacherapp.extensions import db
@@ -141,7 +142,7 @@ def test_an_lo_recognition_needs_the_refresher_date(admin, make):
 
 def test_track_2_recognition_is_automatic_without_a_date(admin, make):
     teacher = make.teacher()
-    ct = make.course_type()
+    ct = make.course_type("S2C")
     db.session.commit()
     admin.post(f"/admin/teachers/{teacher.id}/recognitions",
                {"course_type_id": ct.id, "basis": "automatic_track2", "refresher_training_date": ""})
@@ -174,3 +175,25 @@ def test_another_teachers_recognition_is_not_found(admin, make):
     db.session.commit()
     recognition = _recognition(other.id)
     assert admin.post(f"/admin/teachers/{teacher.id}/recognitions/{recognition.id}/revoke").status_code == 404
+
+
+@pytest.mark.parametrize("code", ["HR", "C4S", "INI-VB"])
+def test_the_automatic_recognition_is_refused_where_track_2_does_not_exist(admin, make, code):
+    teacher = make.teacher()
+    ct = make.course_type(code)
+    db.session.commit()
+    response = admin.post(f"/admin/teachers/{teacher.id}/recognitions",
+                          {"course_type_id": ct.id, "basis": "automatic_track2"})
+    assert response.status_code == 422
+    assert "bestaat enkel voor Start 2 Coach en Multimove" in response.get_data(as_text=True)
+    assert _recognition(teacher.id) is None
+
+
+def test_the_automatic_recognition_does_not_replace_a_qualification(admin, make):
+    ct = make.course_type("MM")
+    teacher = make.teacher(recognised_for=[ct])
+    db.session.commit()
+    response = admin.post(f"/admin/teachers/{teacher.id}/recognitions",
+                          {"course_type_id": ct.id, "basis": "automatic_track2"})
+    assert response.status_code == 422
+    assert _recognition(teacher.id).basis != RecognitionBasis.AUTOMATIC_TRACK2

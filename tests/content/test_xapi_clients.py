@@ -69,5 +69,5 @@ def test_the_tincan_library_saves_statements_unmodified(server, lrs, world):
     assert views()[("VTS-1001", "s2c-el-01")][2:] == (100, True)
     db.session.expire_all()
     result = db.session.scalars(select(GenericTestResult)).one()
-    assert result.passed and result.pupil_id == world.zoe.id
+    assert result.passed and result.enrolment.pupil_id == world.zoe.id
     assert db.session.scalars(select(XapiStatement.statement_id)).all().count(str(passed.id)) == 1

@@ -171,7 +171,7 @@ def cmi5(verb, scaled, success, account="VTS-1001", **extra):
 
 def results():
     db.session.expire_all()
-    return [(r.pupil_id, r.enrolment_id, r.passed, r.score, r.statement_id)
+    return [(r.enrolment.pupil_id, r.enrolment_id, r.passed, r.score, r.statement_id)
             for r in db.session.scalars(select(GenericTestResult).order_by(GenericTestResult.id))]
 
 

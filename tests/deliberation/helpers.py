@@ -9,7 +9,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from teacherapp.extensions import db
-from teacherapp.models import Absence, Exemption, ExemptionKind, Score, Submission, SubmissionState
+from teacherapp.models import (
+    Absence,
+    Exemption,
+    ExemptionKind,
+    GenericTestResult,
+    Score,
+    Submission,
+    SubmissionState,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -86,5 +94,8 @@ def scored_course(make, school=None, teacher=None, ct=None, group_name="5 Sport"
     score(pupils["Lien"], practice, 1, 9)
     score(pupils["Lien"], theory, 2, 11)
     submit(course, 1, teacher)
+    for enrolment in pupils.values():  # every pupil took the generic competence test
+        db.session.add(GenericTestResult(enrolment_id=enrolment.id, passed=True, source="import",
+                                         taken_at=datetime(2026, 12, 1, 9, tzinfo=UTC)))
     db.session.flush()
     return course, {"theory": theory, "practice": practice}, pupils, teacher

@@ -18,7 +18,7 @@ import pytest
 from openpyxl import load_workbook
 
 from teacherapp.extensions import db
-from teacherapp.models import Absence, ExemptionKind
+from teacherapp.models import Absence, ExemptionKind, GenericTestResult
 from tests.deliberation.helpers import exempt, score, submit
 
 
@@ -67,6 +67,9 @@ def golden(make):
     score(people["Jan"], stage, 2, 75)
     submit(course, 1, first)
     submit(course, 2, second, at=datetime(2027, 6, 30, 10, 5, tzinfo=UTC))
+    for name in ("Zoë", "Hélène", "Arne", "Jan"):  # took the generic competence test
+        db.session.add(GenericTestResult(enrolment_id=people[name].id, passed=True,
+                                         source="import", taken_at=datetime(2027, 5, 3, tzinfo=UTC)))
     # Another school, no group name, track 2, only the first sitting submitted.
     other_school = make.school(name="Sint-Jozef", institution_number="123456")
     other = make.course(ct, other_school, teachers=[first], group_name="", track=2)
@@ -96,43 +99,43 @@ def _download(client, **params) -> bytes:
 
 # The export's lines after the header, course ids filled in by the test.
 SEMICOLON_LINES = [
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Aerts;Zoë;VTS-1;04/03/2010;ja;Theorie;20;10;1;15,5;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Aerts;Zoë;VTS-1;04/03/2010;ja;Praktijk;12,5;6,25;1;8;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Aerts;Zoë;VTS-1;04/03/2010;ja;"Stage; ""extern""";100;50;;100;;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Bogaert;Hélène;VTS-2;04/03/2010;ja;Theorie;20;10;1;vrijgesteld;2;;vrijgesteld;ja;"Attest ""topsport""; 2027";ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Bogaert;Hélène;VTS-2;04/03/2010;ja;Praktijk;12,5;6,25;1;7,25;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Bogaert;Hélène;VTS-2;04/03/2010;ja;"Stage; ""extern""";100;50;;50;;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Claes;Arne;VTS-3;04/03/2010;ja;Theorie;20;10;1;12;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Claes;Arne;VTS-3;04/03/2010;ja;Praktijk;12,5;6,25;1;afwezig;2;9,5;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Claes;Arne;VTS-3;04/03/2010;ja;"Stage; ""extern""";100;50;;gewettigd afwezig;;;afwezig;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Dubois;Lien;;04/03/2010;nee;Theorie;20;10;1;6;2;11;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Dubois;Lien;;04/03/2010;nee;Praktijk;12,5;6,25;1;0;2;afwezig;afwezig;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Dubois;Lien;;04/03/2010;nee;"Stage; ""extern""";100;50;;;;;geen score;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Peeters;Jan;VTS-5;31/12/2009;ja;Theorie;20;10;1;vrijgesteld;2;;vrijgesteld;ja;bisser;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Peeters;Jan;VTS-5;31/12/2009;ja;Praktijk;12,5;6,25;1;vrijgesteld;2;;vrijgesteld;ja;bisser: Vorig jaar 8/12;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Peeters;Jan;VTS-5;31/12/2009;ja;"Stage; ""extern""";100;50;;49,99;;75;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05',
-    'Sint-Jozef;123456;{c2};Start 2 Coach;S2C;2;2026-2027;Maes;Kim;VTS-9;02/01/2011;ja;Zwemmen;10;5;2;4,5;2;;niet geslaagd;nee;;ja;An Peeters;04/03/2027 00:30;nee;;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Aerts;Zoë;VTS-1;04/03/2010;ja;Theorie;20;10;1;15,5;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Aerts;Zoë;VTS-1;04/03/2010;ja;Praktijk;12,5;6,25;1;8;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Aerts;Zoë;VTS-1;04/03/2010;ja;"Stage; ""extern""";100;50;;100;;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Bogaert;Hélène;VTS-2;04/03/2010;ja;Theorie;20;10;1;vrijgesteld;2;;vrijgesteld;ja;"Attest ""topsport""; 2027";ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Bogaert;Hélène;VTS-2;04/03/2010;ja;Praktijk;12,5;6,25;1;7,25;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Bogaert;Hélène;VTS-2;04/03/2010;ja;"Stage; ""extern""";100;50;;50;;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Claes;Arne;VTS-3;04/03/2010;ja;Theorie;20;10;1;12;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;een vak niet geslaagd',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Claes;Arne;VTS-3;04/03/2010;ja;Praktijk;12,5;6,25;1;afwezig;2;9,5;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;een vak niet geslaagd',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Claes;Arne;VTS-3;04/03/2010;ja;"Stage; ""extern""";100;50;;gewettigd afwezig;;;afwezig;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;een vak niet geslaagd',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Dubois;Lien;;04/03/2010;nee;Theorie;20;10;1;6;2;11;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;"inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd"',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Dubois;Lien;;04/03/2010;nee;Praktijk;12,5;6,25;1;0;2;afwezig;afwezig;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;"inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd"',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Dubois;Lien;;04/03/2010;nee;"Stage; ""extern""";100;50;;;;;geen score;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;"inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd"',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Peeters;Jan;VTS-5;31/12/2009;ja;Theorie;20;10;1;vrijgesteld;2;;vrijgesteld;ja;bisser;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Peeters;Jan;VTS-5;31/12/2009;ja;Praktijk;12,5;6,25;1;vrijgesteld;2;;vrijgesteld;ja;bisser: Vorig jaar 8/12;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Peeters;Jan;VTS-5;31/12/2009;ja;"Stage; ""extern""";100;50;;49,99;;75;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
+    'Sint-Jozef;123456;{c2};Start 2 Coach;S2C;2;2026-2027;Maes;Kim;VTS-9;02/01/2011;ja;Zwemmen;10;5;2;4,5;2;;niet geslaagd;nee;;ja;An Peeters;04/03/2027 00:30;nee;;;nee;nee;BK-leerplan niet voltooid',
 ]
 
 # With commas, the decimal point; with include_unsubmitted, the unsubmitted marks too.
 COMMA_ALL_LINES = [
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Aerts,Zoë,VTS-1,04/03/2010,ja,Theorie,20,10,1,15.5,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Aerts,Zoë,VTS-1,04/03/2010,ja,Praktijk,12.5,6.25,1,8,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Aerts,Zoë,VTS-1,04/03/2010,ja,"Stage; ""extern""",100,50,,100,,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Bogaert,Hélène,VTS-2,04/03/2010,ja,Theorie,20,10,1,vrijgesteld,2,,vrijgesteld,ja,"Attest ""topsport""; 2027",ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Bogaert,Hélène,VTS-2,04/03/2010,ja,Praktijk,12.5,6.25,1,7.25,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Bogaert,Hélène,VTS-2,04/03/2010,ja,"Stage; ""extern""",100,50,,50,,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Claes,Arne,VTS-3,04/03/2010,ja,Theorie,20,10,1,12,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Claes,Arne,VTS-3,04/03/2010,ja,Praktijk,12.5,6.25,1,afwezig,2,9.5,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Claes,Arne,VTS-3,04/03/2010,ja,"Stage; ""extern""",100,50,,gewettigd afwezig,,,afwezig,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Dubois,Lien,,04/03/2010,nee,Theorie,20,10,1,6,2,11,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Dubois,Lien,,04/03/2010,nee,Praktijk,12.5,6.25,1,0,2,afwezig,afwezig,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Dubois,Lien,,04/03/2010,nee,"Stage; ""extern""",100,50,,,,,geen score,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Peeters,Jan,VTS-5,31/12/2009,ja,Theorie,20,10,1,vrijgesteld,2,,vrijgesteld,ja,bisser,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Peeters,Jan,VTS-5,31/12/2009,ja,Praktijk,12.5,6.25,1,vrijgesteld,2,,vrijgesteld,ja,bisser: Vorig jaar 8/12,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Peeters,Jan,VTS-5,31/12/2009,ja,"Stage; ""extern""",100,50,,49.99,,75,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05',
-    'Sint-Jozef,123456,{c2},Start 2 Coach,S2C,2,2026-2027,Maes,Kim,VTS-9,02/01/2011,ja,Zwemmen,10,5,2,4.5,2,6,geslaagd,nee,,ja,An Peeters,04/03/2027 00:30,nee,,',
-    'Sint-Jozef,123456,{c3},Start 2 Coach – 6 Sport,S2C,1,2026-2027,Wouters,Tom,VTS-10,07/07/2010,ja,Lopen,20,10,,13.75,,,geslaagd,nee,,nee,,,nee,,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Aerts,Zoë,VTS-1,04/03/2010,ja,Theorie,20,10,1,15.5,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Aerts,Zoë,VTS-1,04/03/2010,ja,Praktijk,12.5,6.25,1,8,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Aerts,Zoë,VTS-1,04/03/2010,ja,"Stage; ""extern""",100,50,,100,,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Bogaert,Hélène,VTS-2,04/03/2010,ja,Theorie,20,10,1,vrijgesteld,2,,vrijgesteld,ja,"Attest ""topsport""; 2027",ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Bogaert,Hélène,VTS-2,04/03/2010,ja,Praktijk,12.5,6.25,1,7.25,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Bogaert,Hélène,VTS-2,04/03/2010,ja,"Stage; ""extern""",100,50,,50,,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Claes,Arne,VTS-3,04/03/2010,ja,Theorie,20,10,1,12,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,een vak niet geslaagd',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Claes,Arne,VTS-3,04/03/2010,ja,Praktijk,12.5,6.25,1,afwezig,2,9.5,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,een vak niet geslaagd',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Claes,Arne,VTS-3,04/03/2010,ja,"Stage; ""extern""",100,50,,gewettigd afwezig,,,afwezig,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,een vak niet geslaagd',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Dubois,Lien,,04/03/2010,nee,Theorie,20,10,1,6,2,11,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Dubois,Lien,,04/03/2010,nee,Praktijk,12.5,6.25,1,0,2,afwezig,afwezig,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Dubois,Lien,,04/03/2010,nee,"Stage; ""extern""",100,50,,,,,geen score,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Peeters,Jan,VTS-5,31/12/2009,ja,Theorie,20,10,1,vrijgesteld,2,,vrijgesteld,ja,bisser,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Peeters,Jan,VTS-5,31/12/2009,ja,Praktijk,12.5,6.25,1,vrijgesteld,2,,vrijgesteld,ja,bisser: Vorig jaar 8/12,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Peeters,Jan,VTS-5,31/12/2009,ja,"Stage; ""extern""",100,50,,49.99,,75,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
+    'Sint-Jozef,123456,{c2},Start 2 Coach,S2C,2,2026-2027,Maes,Kim,VTS-9,02/01/2011,ja,Zwemmen,10,5,2,4.5,2,6,geslaagd,nee,,ja,An Peeters,04/03/2027 00:30,nee,,,nee,nee,BK-leerplan niet voltooid',
+    'Sint-Jozef,123456,{c3},Start 2 Coach – 6 Sport,S2C,1,2026-2027,Wouters,Tom,VTS-10,07/07/2010,ja,Lopen,20,10,,13.75,,,geslaagd,nee,,nee,,,nee,,,nee,nee,scores nog niet ingediend bij VTS; generieke competentietoets niet afgelegd',
 ]
 
 HEADER = ("School;Instellingsnummer;Opleiding-id;Opleiding;Opleidingstype;Spoor;Schooljaar;"
@@ -140,21 +143,27 @@ HEADER = ("School;Instellingsnummer;Opleiding-id;Opleiding;Opleidingstype;Spoor;
           "Trimester 1ste zittijd;1ste zittijd score of code;Trimester 2de zittijd;"
           "2de zittijd score of code;Eindresultaat vak;Vrijgesteld;Reden vrijstelling;"
           "1ste zittijd ingediend;1ste zittijd ingediend door;1ste zittijd ingediend op;"
-          "2de zittijd ingediend;2de zittijd ingediend door;2de zittijd ingediend op")
+          "2de zittijd ingediend;2de zittijd ingediend door;2de zittijd ingediend op;"
+          "Uitdovend;Komt in aanmerking voor het attest;Waarom niet")
 
 PER_PUPIL = [
     ("Atheneum Brugge", None, "c1", "Start 2 Coach – 5 Sport", "S2C", 1, "2026-2027", "Aerts",
-     "Zoë", "VTS-1", datetime(2010, 3, 4), "ja", 3, 3, 123.5, 132.5, "geslaagd", "ja"),
+     "Zoë", "VTS-1", datetime(2010, 3, 4), "ja", 3, 3, 123.5, 132.5, "geslaagd", "nee", "ja", None),
     ("Atheneum Brugge", None, "c1", "Start 2 Coach – 5 Sport", "S2C", 1, "2026-2027", "Bogaert",
-     "Hélène", "VTS-2", datetime(2010, 3, 4), "ja", 3, 3, 57.25, 112.5, "geslaagd", "ja"),
+     "Hélène", "VTS-2", datetime(2010, 3, 4), "ja", 3, 3, 57.25, 112.5, "geslaagd", "nee", "ja",
+     None),
     ("Atheneum Brugge", None, "c1", "Start 2 Coach – 5 Sport", "S2C", 1, "2026-2027", "Claes",
-     "Arne", "VTS-3", datetime(2010, 3, 4), "ja", 3, 2, 21.5, 132.5, "niet geslaagd", "nee"),
+     "Arne", "VTS-3", datetime(2010, 3, 4), "ja", 3, 2, 21.5, 132.5, "niet geslaagd", "nee", "nee",
+     "een vak niet geslaagd"),
     ("Atheneum Brugge", None, "c1", "Start 2 Coach – 5 Sport", "S2C", 1, "2026-2027", "Dubois",
-     "Lien", None, datetime(2010, 3, 4), "nee", 3, 1, 11, 132.5, "onvolledig", "nee"),
+     "Lien", None, datetime(2010, 3, 4), "nee", 3, 1, 11, 132.5, "onvolledig", "nee", "nee",
+     "inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; "
+     "generieke competentietoets niet afgelegd"),
     ("Atheneum Brugge", None, "c1", "Start 2 Coach – 5 Sport", "S2C", 1, "2026-2027", "Peeters",
-     "Jan", "VTS-5", datetime(2009, 12, 31), "ja", 3, 3, 75, 100, "geslaagd", "ja"),
+     "Jan", "VTS-5", datetime(2009, 12, 31), "ja", 3, 3, 75, 100, "geslaagd", "nee", "ja", None),
     ("Sint-Jozef", "123456", "c2", "Start 2 Coach", "S2C", 2, "2026-2027", "Maes", "Kim",
-     "VTS-9", datetime(2011, 1, 2), "ja", 1, 0, 4.5, 10, "niet geslaagd", "nee"),
+     "VTS-9", datetime(2011, 1, 2), "ja", 1, 0, 4.5, 10, "niet geslaagd", "nee", "nee",
+     "BK-leerplan niet voltooid"),
 ]
 
 
@@ -203,7 +212,7 @@ def test_xlsx_cells_are_typed_and_match_the_csv(client, auth, golden):
     workbook = load_workbook(io.BytesIO(_download(client, file_format="xlsx")))
     assert workbook.sheetnames == ["Scores", "Per leerling"]
     sheet = workbook["Scores"]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:AB17"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:AE17"
     rows = list(sheet.iter_rows(values_only=True))
     assert ";".join(rows[0]) == HEADER
     expected = list(csv.reader([line for line in _expected(COMMA_ALL_LINES, golden)[:-1]]))
@@ -220,7 +229,7 @@ def test_xlsx_cells_are_typed_and_match_the_csv(client, auth, golden):
     assert cells[24].number_format == "dd/mm/yyyy hh:mm"
     ids = _ids(golden)
     pupils = list(workbook["Per leerling"].iter_rows(values_only=True))
-    assert len(pupils[0]) == 18
+    assert len(pupils[0]) == 20
     assert pupils[1:] == [tuple(ids[v] if v in ids else v for v in row) for row in PER_PUPIL]
 
 
@@ -236,7 +245,7 @@ def test_xlsx_per_course_sheets_hold_the_same_lines(client, auth, golden):
     first, second = (list(workbook[name].iter_rows(values_only=True))
                      for name in workbook.sheetnames[:2])
     assert first == lines[:16] and second == [lines[0], lines[16]]
-    assert workbook[workbook.sheetnames[0]].auto_filter.ref == "A1:AB16"
+    assert workbook[workbook.sheetnames[0]].auto_filter.ref == "A1:AE16"
 
 
 def test_filters_keep_the_same_lines(client, auth, golden):

@@ -49,9 +49,16 @@ def test_exempt_cells_need_no_score_and_count_as_passed():
 
 def test_second_sitting_only_after_a_fail_or_absence():
     assert _cell(sitting=2, first_mark=Mark(Decimal(12))).block == Block.NOT_IN_SECOND_SITTING
-    assert _cell(sitting=2, first_mark=None).block == Block.NOT_IN_SECOND_SITTING
+    assert _cell(sitting=2, first_mark=None,
+                 first_sitting_submitted=False).block == Block.NOT_IN_SECOND_SITTING
     assert _cell(sitting=2, first_mark=Mark(Decimal(8))).block is None
     assert _cell(sitting=2, first_mark=Mark(absence=Absence.ABSENT)).block is None
+
+
+def test_a_late_payer_takes_the_second_sitting_once_the_first_is_submitted():
+    """No first-sitting mark (paid after the first sitting was submitted): the second sitting,
+    the one still open, is the pupil's exam chance."""
+    assert _cell(sitting=2, first_mark=None, first_sitting_submitted=True).block is None
 
 
 def test_cleared_and_empty_are_the_same_mark():

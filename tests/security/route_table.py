@@ -197,3 +197,13 @@ for _endpoint in (
     "admin.content_item_delete",
 ):
     ROUTES[_endpoint] = Route(S)
+
+# The regulation's facts about a course or an enrolment: secretariat-only too.
+ROUTES.update({
+    "admin.course_justification": Route(
+        S, data=lambda w, s: {"justification_under_ten": "Eén klas sport."}),
+    "admin.enrolment_facts": Route(
+        S, data=lambda w, s: {"school_grade": "5", "school_semester": "1"}),
+    "admin.generic_test_add": Route(
+        S, data=lambda w, s: {"taken_on": "2026-12-04", "passed": "yes"}),
+})
