@@ -74,17 +74,17 @@ def import_pupils(course_id: int):
     if form.validate_on_submit():
         end_read_transaction()  # never writes: the file is read without holding a transaction
         upload = form.file.data
-        token, error = _parse_and_keep(course.id, upload.read(_import_limit() + 1),
+        token, error = _parse_and_keep(course_id, upload.read(_import_limit() + 1),
                                        upload.filename or "")
         if token:
-            return redirect(url_for(".import_preview", course_id=course.id, token=token))
+            return redirect(url_for(".import_preview", course_id=course_id, token=token))
         form.file.errors = [error]
     status = 422 if form.errors else 200
     return render_template("deliberation/import.html", course=course, form=form), status
 
 
-def _pending_or_redirect(course_id: int, token: str):
-    upload = pending.load(current_app.instance_path, current_user.id, token)
+def _pending_or_redirect(course_id: int, token: str, user_id: int):
+    upload = pending.load(current_app.instance_path, user_id, token)
     if upload is None or upload.course_id != course_id:
         flash(_("This import is no longer waiting: it was confirmed, cancelled or is more than "
                 "six hours old. Upload the file again."), "warning")
@@ -95,9 +95,10 @@ def _pending_or_redirect(course_id: int, token: str):
 @bp.route("/courses/<int:course_id>/import-pupils/<token>", methods=["GET", "POST"])
 @secretariat_required
 def import_preview(course_id: int, token: str):
-    course = get_course_or_404(course_id)
+    get_course_or_404(course_id)
+    user_id = current_user.id
     end_read_transaction()
-    upload, gone = _pending_or_redirect(course_id, token)  # read from disk, no transaction
+    upload, gone = _pending_or_redirect(course_id, token, user_id)  # from disk, no transaction
     if gone:
         return gone
     # The plan and its signature check are read in the transaction that writes the import.
