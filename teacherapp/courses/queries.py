@@ -40,6 +40,8 @@ from teacherapp.models import (
     Score,
     SkillAssessment,
     Subject,
+    Submission,
+    SubmissionState,
     User,
 )
 from teacherapp.permissions import teacher_courses_query, visible_courses_query
@@ -113,6 +115,14 @@ def count_unrecognised_links(teacher: User) -> int:
 
 
 # ---------------------------------------------------------------- roster
+
+
+def load_reopened_submissions(course_id: int) -> list[Submission]:
+    """The course's sittings the secretariat reopened (with its reason), 1st sitting first."""
+    return list(db.session.scalars(
+        select(Submission).where(Submission.course_id == course_id,
+                                 Submission.state == SubmissionState.REOPENED)
+        .order_by(Submission.sitting)))
 
 
 @cache

@@ -164,7 +164,7 @@ def test_export_page_counts_the_lines_as_page_and_as_fragment(client, auth, worl
     page = client.get("/admin/export")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "8 regels (leerling × vak) uit 1 opleidingen" in html and "<html" in html
+    assert "8 regels (leerling × vak) uit 1 opleiding." in html and "<html" in html
     fragment = client.get("/admin/export?include_unsubmitted=y&school_year=2026-2027",
                           headers={"HX-Request": "true"})
     text = fragment.get_data(as_text=True)
