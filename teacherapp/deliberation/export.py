@@ -566,8 +566,9 @@ def write_xlsx(source: ExportSource, words: Words, path: str, per_course: bool) 
     formats = {
         "header": workbook.add_format({"bold": True, "bg_color": "#E6F2EC", "text_wrap": True,
                                        "valign": "top"}),
-        # "General": 20 shows as 20 and 15.5 as 15,5 in Excel and LibreOffice alike ("0.##"
-        # showed "20," with a dangling separator).
+        # "General": 20 shows as 20 and 15.5 as 15,5 (Belgian locale) in Excel and LibreOffice
+        # alike. With "0.##" Excel showed "20," (a dangling separator) where LibreOffice
+        # showed "20", so the two did not agree.
         "number": workbook.add_format({"num_format": "General"}),
         "date": workbook.add_format({"num_format": "dd/mm/yyyy"}),
         "datetime": workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"}),
