@@ -121,7 +121,9 @@ class Auth:
     def csrf_token(self) -> str:
         return csrf_token_from(self.client.get("/login").get_data(as_text=True)
                                if not self._logged_in() else
-                               self.client.get("/").get_data(as_text=True))
+                               # the secretariat's "/" redirects to its year overview
+                               self.client.get("/", follow_redirects=True)
+                               .get_data(as_text=True))
 
     def _logged_in(self) -> bool:
         with self.client.session_transaction() as session:

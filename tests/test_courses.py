@@ -288,7 +288,7 @@ def test_pupil_page_explains_why_an_unpaid_pupil_cannot_be_scored(client, auth, 
     auth.login(w.teacher)
     html = client.get(f"/courses/{w.course.id}/pupils/{enrolment.id}").get_data(as_text=True)
     assert "Niet betaald: geen examen mogelijk" in html
-    assert "geen toegang tot de leerinhoud en geen examenkans" in html
+    assert "geen examenkans: er kan geen score ingevuld worden" in html
 
 
 # ---------------------------------------------------------------- content overview

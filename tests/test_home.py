@@ -61,13 +61,22 @@ def test_recognised_teacher_without_courses_gets_an_explanation(client, auth, ma
     assert "Er zijn nog geen opleidingen aan jou gekoppeld" in html
 
 
-def test_secretariat_sees_every_course(client, auth, make):
+def test_secretariat_starts_on_the_year_overview_with_every_course(client, auth, make):
     make.course(group_name="Klas 1")
     make.course(group_name="Klas 2")
     auth.login(make.secretariat())
-    html = client.get("/").get_data(as_text=True)
+    response = client.get("/")
+    assert response.status_code == 302 and response.location.endswith("/admin/overview")
+    html = client.get("/", follow_redirects=True).get_data(as_text=True)
     assert "Klas 1" in html and "Klas 2" in html
     assert db.session.query(Course).count() == 2
+
+
+def test_secretariat_still_has_the_course_cards(client, auth, make):
+    make.course(group_name="Klas 1")
+    auth.login(make.secretariat())
+    html = client.get("/courses/").get_data(as_text=True)
+    assert "Klas 1" in html and "course-cards" in html
 
 
 def test_language_switch_rejects_unknown_language(client):

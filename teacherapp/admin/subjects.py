@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
@@ -177,7 +178,8 @@ def subjects_copy(course_id: int):
         record_create("subject", subject, FIELDS,
                       course_id=course.id)
     db.session.commit()
-    message = _("%(n)s subjects copied; plan their exam moments.", n=len(plan.to_create))
+    message = ngettext("%(num)s subject copied; plan its exam moments.",
+                       "%(num)s subjects copied; plan their exam moments.", len(plan.to_create))
     if plan.skipped:
         message += " " + _("Skipped because this course already has them: %(names)s.",
                            names=", ".join(plan.skipped))

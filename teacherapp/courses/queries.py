@@ -122,6 +122,14 @@ def count_unrecognised_links(teacher: User) -> int:
 # ---------------------------------------------------------------- roster
 
 
+def load_reopened_submissions(course_id: int) -> list[Submission]:
+    """The course's sittings the secretariat reopened (with its reason), 1st sitting first."""
+    return list(db.session.scalars(
+        select(Submission).where(Submission.course_id == course_id,
+                                 Submission.state == SubmissionState.REOPENED)
+        .order_by(Submission.sitting)))
+
+
 @cache
 def _roster_statements() -> tuple[Select, Select]:
     """The roster's own reads (`:course_id`, `:course_type_id`), built once per process, as

@@ -22,6 +22,7 @@ from teacherapp.courses.queries import (
     load_content_overview,
     load_course_cards,
     load_pupil_detail,
+    load_reopened_submissions,
     load_roster,
 )
 from teacherapp.htmx import render_page_or_partial
@@ -29,13 +30,16 @@ from teacherapp.models import Enrolment
 from teacherapp.permissions import get_course_or_404, get_enrolment_or_404, has_any_recognition
 from teacherapp.rules import school_year_of
 
-# Pages of the scoring area a course page links to: (endpoint, label, url arguments,
-# shown to the secretariat too). Links appear only once that area provides the endpoint.
+# Pages of the scoring area a course page links to: (endpoint, label, label on a track-2
+# course, url arguments, shown to the secretariat too). Links appear only once that area
+# provides the endpoint. Track 2 is never submitted to VTS: the same pages check completeness.
 SCORING_LINKS = (
-    ("scoring.exam_mode", _l("Exam mode"), {}, False),
-    ("scoring.grid", _l("Score grid"), {}, True),
-    ("scoring.submission", _l("Submit 1st sitting"), {"sitting": 1}, False),
-    ("scoring.submission", _l("Submit 2nd sitting"), {"sitting": 2}, False),
+    ("scoring.exam_mode", _l("Exam mode"), None, {}, False),
+    ("scoring.grid", _l("Score grid"), None, {}, True),
+    ("scoring.submission", _l("Submit 1st sitting"), _l("Check 1st sitting"), {"sitting": 1},
+     False),
+    ("scoring.submission", _l("Submit 2nd sitting"), _l("Check 2nd sitting"), {"sitting": 2},
+     False),
 )
 
 
@@ -55,11 +59,12 @@ def index():
     return render_my_courses()
 
 
-def scoring_links(course_id: int) -> list[tuple[str, str]]:
+def scoring_links(course_id: int, track: int = 1) -> list[tuple[str, str]]:
     """(url, label) of the scoring pages that exist and this user may open."""
     return [
-        (url_for(endpoint, course_id=course_id, **arguments), str(label))
-        for endpoint, label, arguments, for_secretariat in SCORING_LINKS
+        (url_for(endpoint, course_id=course_id, **arguments),
+         str(track_two_label if track != 1 and track_two_label else label))
+        for endpoint, label, track_two_label, arguments, for_secretariat in SCORING_LINKS
         if endpoint in current_app.view_functions
         and (current_user.is_teacher or for_secretariat)
     ]
@@ -78,7 +83,9 @@ def show(course_id: int) -> Response:
         course=course, form=form, rows=rows, total=len(roster),
         unpaid=sum(1 for r in roster if not r.is_paid),
         blocked=sum(1 for r in roster if not r.can_be_scored),
-        filtering=form.roster_filter().is_active, scoring_links=scoring_links(course.id),
+        filtering=form.roster_filter().is_active,
+        scoring_links=scoring_links(course.id, course.track),
+        reopened=load_reopened_submissions(course.id),
     )
 
 

@@ -181,7 +181,8 @@ def line_statement(filters: ExportFilters) -> Select:
     selected = subject_statement(filters).with_only_columns(Subject.id)
     return (
         _every_line(select(
-            Enrolment.id, Subject.id, Enrolment.paid_at.is_not(None), Pupil.last_name,
+            Enrolment.id, Subject.id, Enrolment.paid_at.is_not(None), Enrolment.passed_before,
+            Pupil.last_name,
             Pupil.first_name, Pupil.vts_account_id, _raw(Pupil.birth_date), _raw(s1.value),
             _raw(s1.absence), _raw(s2.value), _raw(s2.absence), _raw(Exemption.kind),
             Exemption.reason, Enrolment.phasing_out,
@@ -246,6 +247,8 @@ class Words:
     no: str
     long_sheet: str
     pupil_sheet: str
+    # Why a line has no score although its sitting was due: "unpaid", "passed_before".
+    no_score: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -389,9 +392,10 @@ class ExportSource:
         pupil: tuple = ()
         certificate: tuple = ()
         # A batch at a time: iterating the result row by row costs a fetch call per row.
-        for (enrolment_id, subject_id, paid, last_name, first_name, vts_account_id, birth_date,
-             value_1, absence_1, value_2, absence_2, kind, reason,
-             phasing_out) in chain.from_iterable(result.partitions()):
+        no_score = {why: cell(word) for why, word in words.no_score.items()}
+        for (enrolment_id, subject_id, paid, passed_before, last_name, first_name,
+             vts_account_id, birth_date, value_1, absence_1, value_2, absence_2, kind,
+             reason, phasing_out) in chain.from_iterable(result.partitions()):
             subject = subjects[subject_id]
             if enrolment_id != current:  # lines come grouped by enrolment
                 current = enrolment_id
@@ -409,9 +413,18 @@ class ExportSource:
                 reason_cell = reasons.get((kind, reason)) or reason_of((kind, reason))
             else:
                 reason_cell = empty
+            # An unpaid or passed-before pupil has no exam opportunity: say why the line has no
+            # score, so nobody at deliberation reads it as a missing or failed exam.
+            why = empty
+            if (not exempt and value_1 is None and absence_1 is None and value_2 is None
+                    and absence_2 is None):
+                if passed_before:
+                    why = no_score.get("passed_before", empty)
+                elif not paid:
+                    why = no_score.get("unpaid", empty)
             cells = (*subject.head, *pupil, *subject.middle, outcome.score_1,
                      subject.trimester_2, outcome.score_2, outcome.result_word,
-                     outcome.exempt_word, reason_cell, *subject.tail, *certificate)
+                     outcome.exempt_word, reason_cell, *subject.tail, *certificate, why)
             if detail:
                 yield ExportLine(cells, enrolment_id, subject, outcome, exempt, bool(paid),
                                  certificate)
@@ -578,7 +591,10 @@ def write_xlsx(source: ExportSource, words: Words, path: str, per_course: bool) 
     formats = {
         "header": workbook.add_format({"bold": True, "bg_color": "#E6F2EC", "text_wrap": True,
                                        "valign": "top"}),
-        "number": workbook.add_format({"num_format": "0.##"}),
+        # "General": 20 shows as 20 and 15.5 as 15,5 (Belgian locale) in Excel and LibreOffice
+        # alike. With "0.##" Excel showed "20," (a dangling separator) where LibreOffice
+        # showed "20", so the two did not agree.
+        "number": workbook.add_format({"num_format": "General"}),
         "date": workbook.add_format({"num_format": "dd/mm/yyyy"}),
         "datetime": workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"}),
     }

@@ -55,6 +55,16 @@ class FilterForm(FlaskForm):
         SelectChoice("2", _l("Trimester 2")), SelectChoice("3", _l("Trimester 3"))])
 
 
+class OverviewForm(FilterForm):
+    """The year overview's filters: those of the export, a track and a search."""
+
+    track = SelectField(_l("Track"), validate_choice=False, choices=[
+        SelectChoice("", _l("Both tracks")), SelectChoice("1", _l("Track 1")),
+        SelectChoice("2", _l("Track 2"))])
+    q = StringField(_l("Search school or course"), validators=[Optional(), Length(max=100)],
+                    filters=[lambda v: v.strip() if v else v])
+
+
 class ExportForm(FilterForm):
     sitting = SelectField(_l("Sitting"), validate_choice=False, choices=[
         SelectChoice("", _l("Both sittings")), SelectChoice("1", _l("1st sitting")),

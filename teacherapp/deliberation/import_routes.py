@@ -18,7 +18,7 @@ from teacherapp.deliberation.logic import check_columns
 from teacherapp.deliberation.messages import FILE_ERRORS, file_error
 from teacherapp.extensions import db
 from teacherapp.htmx import is_htmx_request
-from teacherapp.models import Enrolment, PaymentMethod, Pupil
+from teacherapp.models import Enrolment, PaymentMethod, Pupil, School
 from teacherapp.models.types import utcnow
 from teacherapp.permissions import get_course_or_404, get_enrolment_or_404, secretariat_required
 from teacherapp.tabular import TabularFileError, read_table
@@ -117,8 +117,11 @@ def import_preview(course_id: int, token: str):
                 "%(updated)s updated.", created=outcome.created, enrolled=outcome.enrolled,
                 updated=outcome.updated), "success")
         return redirect(url_for(".payments", course_id=course.id))
+    other_ids = {r.other_school_id for r in plan.rows if r.other_school_id is not None}
+    other_schools = dict(db.session.execute(
+        select(School.id, School.name).where(School.id.in_(other_ids))).all()) if other_ids else {}
     return render_template("deliberation/import_preview.html", course=course, upload=upload,
-                           plan=plan, form=form)
+                           plan=plan, form=form, other_schools=other_schools)
 
 
 @bp.route("/courses/<int:course_id>/import-pupils/<token>/cancel", methods=["POST"])

@@ -171,6 +171,15 @@ class PlannedRow:
     duplicate_of: int | None = None
     kept_payment: bool = False  # the file says unpaid, but a payment is registered: kept
     display_name: str = ""
+    birth_date: date | None = None  # from the file, else the known pupil's
+    other_school_id: int | None = None  # a known pupil registered at another school
+
+    @property
+    def enrols_unpaid(self) -> bool:
+        """A new enrolment without a registered payment: no content, no exam until paid."""
+        if self.action not in (Action.CREATE, Action.ENROL):
+            return False
+        return not (self.pupil and self.pupil.payment and self.pupil.payment.paid)
 
 
 @dataclass
@@ -179,6 +188,15 @@ class ImportPlan:
 
     def with_action(self, *actions: Action) -> list[PlannedRow]:
         return [r for r in self.rows if r.action in actions]
+
+    @property
+    def unpaid_enrolments(self) -> int:
+        return sum(1 for r in self.rows if r.enrols_unpaid)
+
+    @property
+    def from_other_schools(self) -> int:
+        return sum(1 for r in self.rows
+                   if r.other_school_id is not None and r.action != Action.REJECT)
 
     @property
     def counts(self) -> dict[Action, int]:
@@ -434,7 +452,10 @@ def plan_import(
         else:
             result.pupil_id = known.id
             result.display_name = result.display_name or f"{known.first_name} {known.last_name}"
+            if known.school_id != course.school_id:
+                result.other_school_id = known.school_id
         birth = person.birth_date or (known.birth_date if known else None)
+        result.birth_date = birth
         if birth is not None and not problems:
             refusal = enrolment_refusal(
                 birth_date=birth, course_start_year=course.start_year,

@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 from teacherapp.certificates import NOT_ELIGIBLE
 from teacherapp.deliberation import bp
 from teacherapp.deliberation import export as export_module
-from teacherapp.deliberation.forms import ExportForm, FilterForm
+from teacherapp.deliberation.forms import ExportForm, FilterForm, OverviewForm
 from teacherapp.deliberation.logic import Action, RowProblem
 from teacherapp.deliberation.messages import (
     ACTION_NAMES,
@@ -24,6 +24,8 @@ from teacherapp.deliberation.messages import (
 from teacherapp.deliberation.overview import (
     CourseWarning,
     OverviewFilters,
+    OverviewOrder,
+    SortKey,
     filter_choices,
     load_overview,
 )
@@ -92,15 +94,35 @@ def _school_year(form: FilterForm) -> str | None:
     return year if year in {choice.value for choice in form.school_year.choices} else None
 
 
+def _overview_order() -> OverviewOrder:
+    try:
+        sort = SortKey(request.args.get("sort", SortKey.SCHOOL))
+    except ValueError:
+        sort = SortKey.SCHOOL
+    return OverviewOrder(sort, request.args.get("dir") == "desc", _int_arg("page") or 1)
+
+
+def _overview_url(**changes: object) -> str:
+    """This overview's URL (filters, sort, page) with some arguments changed."""
+    arguments = {k: v for k, v in request.args.items() if v != ""}
+    arguments.update({k: v for k, v in changes.items()})
+    return url_for("deliberation.overview", **{k: v for k, v in arguments.items()
+                                               if v is not None})
+
+
 @bp.route("/overview")
 @secretariat_required
 def overview():
-    form = _filter_form(FilterForm)
+    form = _filter_form(OverviewForm)
+    form.validate()
     filters = OverviewFilters(_school_year(form), _int_arg("school"), _int_arg("course_type"),
-                              _int_arg("trimester", range(1, 4)))
-    lines = load_overview(filters)
+                              _int_arg("trimester", range(1, 4)), _int_arg("track", range(1, 3)),
+                              (form.q.data or "")[:100])
+    order = _overview_order()
+    result = load_overview(filters, order)
     return render_page_or_partial("deliberation/overview.html", "deliberation/_overview_lines.html",
-                                  form=form, lines=lines)
+                                  form=form, result=result, lines=result.lines, order=order,
+                                  SortKey=SortKey, overview_url=_overview_url)
 
 
 def _export_filters(form: ExportForm) -> export_module.ExportFilters:
@@ -133,6 +155,7 @@ def _words() -> export_module.Words:
         _("1st sitting submitted"), _("1st sitting submitted by"), _("1st sitting submitted at"),
         _("2nd sitting submitted"), _("2nd sitting submitted by"), _("2nd sitting submitted at"),
         *certificate_headers,
+        _("Why there is no score"),
     ]
     pupil_headers = headers[:12] + [
         _("Subjects"), _("Subjects passed or exempt"), _("Total score"),
@@ -146,7 +169,9 @@ def _words() -> export_module.Words:
                "repeater": _("repeater")},
         results={"passed": _("passed"), "failed": _("failed"), "exempt": _("exempt"),
                  "absent": _("absent"), "missing": _("no score"), "incomplete": _("incomplete")},
-        yes=_("yes"), no=_("no"), long_sheet=_("Scores"), pupil_sheet=_("Per pupil"))
+        yes=_("yes"), no=_("no"), long_sheet=_("Scores"), pupil_sheet=_("Per pupil"),
+        no_score={"unpaid": _("not paid: no exam opportunity"),
+                  "passed_before": _("passed this course type before: no exam opportunity")})
 
 
 def _download_name(filters: export_module.ExportFilters, extension: str) -> str:

@@ -169,6 +169,20 @@ def scaled_exactly(points: Decimal, maximum_points: Decimal, subject_maximum: De
 # ---------------------------------------------------------------- exam mode order
 
 
+def exam_order(candidates: Iterable[int], refused: set[int],
+               show_all: bool) -> tuple[list[int], int]:
+    """Exam mode's pupils, and how many were skipped because they cannot be scored.
+
+    By default a pupil who cannot be scored (not paid, too young, passed before) is skipped:
+    at the pool's edge every tap on "Next pupil" should land on someone to score.
+    """
+    ids = list(candidates)
+    if show_all:
+        return ids, 0
+    kept = [i for i in ids if i not in refused]
+    return kept, len(ids) - len(kept)
+
+
 def next_and_previous(ids: Iterable[int], current: int) -> tuple[int | None, int | None]:
     """The pupil before and after `current` in exam-mode order (None at either end)."""
     order = list(ids)

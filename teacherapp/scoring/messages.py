@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -71,6 +71,19 @@ def display_mark(value: Decimal | None, absence: str | None) -> str:
     return score_filter(value)
 
 
+def history_value(stored: str | None) -> str:
+    """A value from the audit log as the field shows it: "13,5" (stored as "13.5"), "absent"."""
+    if not stored:
+        return ""
+    if stored in ("absent", "excused"):
+        return absence_text(stored)
+    try:
+        number = Decimal(stored)
+    except InvalidOperation:
+        return stored  # a level's label, a note
+    return score_filter(number) if number.is_finite() else stored
+
+
 def plain_score(value: Decimal | None) -> str:
     """A score as a form field sends it: "9.5" (parse_score reads both separators)."""
     return format_score(value, decimal_comma=False)
@@ -82,7 +95,7 @@ def register_template_helpers(blueprint) -> None:
     from teacherapp.scoring.logic import scaled_exactly
 
     for name, value in {
-        "display_mark": display_mark, "plain_score": plain_score, "scaled_exactly": scaled_exactly,
+        "display_mark": display_mark, "history_value": history_value, "plain_score": plain_score, "scaled_exactly": scaled_exactly,
         "result_text": RESULT_TEXT, "result_badge": RESULT_BADGE, "block_badge": BLOCK_BADGE,
         "block_text": BLOCK_TEXT, "is_htmx": is_htmx_request, "score_cell_view": score_cell_view,
         "first_sitting_text": first_sitting_text,

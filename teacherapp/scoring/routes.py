@@ -10,7 +10,7 @@ from teacherapp.models import AssessmentContext
 from teacherapp.permissions import get_course_or_404, teacher_required
 from teacherapp.rules import SITTINGS, course_result, final_subject_result
 from teacherapp.scoring import bp
-from teacherapp.scoring.logic import mark_of, next_and_previous
+from teacherapp.scoring.logic import exam_order, mark_of, next_and_previous
 from teacherapp.scoring.sheet import attach_rubric, load_sheet, rubrics_of_course
 
 
@@ -32,10 +32,14 @@ def exam_mode(course_id: int):
         # Exam mode is for the practical exam: start with the first subject that has a rubric.
         subject = next((s for s in sheet.subjects if s.rubric_id), None) or (
             sheet.subjects[0] if sheet.subjects else None)
-    order = [p.enrolment_id for p in sheet.pupils]
+    candidates = [p.enrolment_id for p in sheet.pupils]
     if subject is not None and sitting == 2:
-        order = sheet.second_sitting_ids(subject)
+        candidates = sheet.second_sitting_ids(subject)
+    refused = {p.enrolment_id for p in sheet.pupils if p.refusal is not None}
     pupil_id = request.args.get("pupil", type=int)
+    # A link to a pupil who cannot be scored (from the roster) shows everyone, that pupil too.
+    show_all = request.args.get("all") == "1" or pupil_id in refused
+    order, skipped = exam_order(candidates, refused, show_all)
     pupil = sheet.pupil(pupil_id) if pupil_id in order else None
     if pupil is None and order:
         pupil = sheet.pupil(order[0])
@@ -46,6 +50,7 @@ def exam_mode(course_id: int):
         "scoring/exam.html", "scoring/_exam_pupil.html", course=course, sheet=sheet,
         sitting=sitting, subject=subject, pupil=pupil, order=order, following=following,
         previous=previous, position=order.index(pupil.enrolment_id) + 1 if pupil else 0,
+        show_all=show_all, skipped=skipped, can_skip=bool(refused & set(candidates)),
     )
 
 

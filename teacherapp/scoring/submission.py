@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -42,11 +42,14 @@ def _missing_rows(progress: SittingProgress) -> list[tuple[str, str, int, int]]:
 
 
 def _page(course: Course, sitting: int, progress: SittingProgress, status: int = 200,
-          reopen_form: ReopenForm | None = None):
+          reopen_form: ReopenForm | None = None, confirming: bool = False):
+    can_submit = (current_user.is_teacher and course.track == 1
+                  and not progress.is_submitted)
     return render_template(
         "scoring/submission.html", course=course, sitting=sitting, progress=progress,
         missing=_missing_rows(progress), submit_form=SubmitForm(),
-        reopen_form=reopen_form or ReopenForm(),
+        reopen_form=reopen_form or ReopenForm(), can_submit=can_submit,
+        confirming=confirming and can_submit and progress.is_complete,
     ), status
 
 
@@ -54,7 +57,10 @@ def _page(course: Course, sitting: int, progress: SittingProgress, status: int =
 @login_required
 def submission(course_id: int, sitting: int):
     course = get_course_or_404(course_id)
-    return _page(course, sitting, _progress(course, sitting))
+    # "Submit to VTS" first asks (?confirm=1) with the course, sitting and count spelled out:
+    # a submission locks the scores, so it should never be one stray tap.
+    return _page(course, sitting, _progress(course, sitting),
+                 confirming=request.args.get("confirm") == "1")
 
 
 @bp.route("/<int:course_id>/submission/<int:sitting>", methods=["POST"])

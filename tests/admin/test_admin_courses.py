@@ -202,7 +202,7 @@ def test_it_copies_subjects_and_rubric_links_without_exam_moments(admin, make, b
     assert subjects["Praktijk"].rubric_id == rubric.id and subjects["Praktijk"].maximum == 30
     assert db.session.scalars(select(ExamMoment).where(ExamMoment.subject_id == subjects["Praktijk"].id)).all() == []
     html = admin.get(response.headers["Location"]).get_data(as_text=True)
-    assert "1 vakken gekopieerd" in html and "Overgeslagen omdat deze opleiding ze al heeft: Theorie." in html
+    assert "1 vak gekopieerd" in html and "Overgeslagen omdat deze opleiding ze al heeft: Theorie." in html
 
 
 def test_it_refuses_to_copy_from_a_course_of_another_type(admin, make, basics):

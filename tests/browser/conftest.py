@@ -74,7 +74,23 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_url(base_url + "/")
+    # A teacher lands on "/", the secretariat on its year overview.
+    page.wait_for_url(lambda url: url.startswith(base_url) and "/login" not in url)
+
+
+def open_menu(page) -> None:
+    """Open the app bar's menu (a <details>), where the links live on a phone."""
+    menu = page.locator("details.app-menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+
+
+def menu_item(page, role: str, name: str):
+    """A link or button of the app bar: in the bar itself on a wide screen, else in the menu."""
+    item = page.locator(".topbar").get_by_role(role, name=name, exact=True)
+    if not item.first.is_visible():
+        open_menu(page)
+    return item.first
 
 
 def assert_no_horizontal_scroll(page) -> None:

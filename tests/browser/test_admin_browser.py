@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from teacherapp.extensions import db
 from tests import factories
-from tests.browser.conftest import assert_no_horizontal_scroll
+from tests.browser.conftest import assert_no_horizontal_scroll, menu_item
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_the_secretariat_creates_a_course_adds_a_subject_and_links_a_teacher(liv
     factories.teacher(full_name="Els Wouters")
     _log_in_as_clerk(page, live_server)
 
-    page.get_by_role("link", name="Beheer").click()
+    menu_item(page, "link", "Beheer").click()
     page.locator(".admin-tiles").get_by_role("link", name="Opleidingen").click()
     page.get_by_role("link", name="Nieuwe opleiding").click()
     page.get_by_label("Opleidingstype").select_option(label="S2C – Start 2 Coach")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from teacherapp.extensions import db
-from tests.browser.conftest import assert_no_horizontal_scroll, log_in
+from tests.browser.conftest import assert_no_horizontal_scroll, log_in, menu_item
 from tests.content.conftest import world as world  # noqa: F401  (the fixture)
 from tests.factories import PASSWORD
 
@@ -65,7 +65,7 @@ def test_secretariat_creates_and_revokes_a_token(live_server, world, device, req
     page = request.getfixturevalue(device)
     db.session.commit()
     log_in(page, live_server, world.secretariat.email, PASSWORD)
-    page.get_by_role("link", name="Koppelingen").click()
+    menu_item(page, "link", "Koppelingen").click()
     assert page.get_by_role("heading", name="Koppelingen", exact=True).is_visible()
 
     page.get_by_label("Naam van de koppeling").fill("VTS Connect productie")

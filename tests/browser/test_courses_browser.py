@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from teacherapp.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
-from tests.browser.conftest import assert_no_horizontal_scroll, log_in
+from tests.browser.conftest import assert_no_horizontal_scroll, log_in, menu_item
 
 pytestmark = pytest.mark.browser
 
@@ -128,7 +128,7 @@ def test_content_matrix_on_a_desktop(live_server, desktop):
 def test_pages_work_in_english_on_a_phone(live_server, phone):
     seed_demo()
     open_s2c_course(phone, live_server)
-    phone.get_by_role("button", name="English").click()
+    menu_item(phone, "button", "English").click()
     phone.wait_for_load_state()
     assert phone.get_by_label("Search by name or VTS account").is_visible()
     assert phone.get_by_text("Not paid: no exam possible").first.is_visible()

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from teacherapp.extensions import db
 from teacherapp.models import AuditEvent, IdempotentSave, Score, SkillAssessment, Submission
 from teacherapp.models.enums import SubmissionState
-from tests.browser.conftest import CHROMIUM, PHONE, assert_no_horizontal_scroll, log_in
+from tests.browser.conftest import CHROMIUM, PHONE, assert_no_horizontal_scroll, log_in, menu_item
 from tests.factories import PASSWORD
 from tests.offline.helpers import StoppableServer, exam_course
 
@@ -356,7 +356,7 @@ def test_logging_out_removes_the_teachers_pages_and_the_next_user_never_sees_the
     page.goto(exam_url(server.url, ec, ec.enrolments[0]))
     assert f"pages-u{ec.teacher.id}" in cache_names(page)
 
-    page.get_by_role("button", name="Afmelden").click()
+    menu_item(page, "button", "Afmelden").click()
     # The logout wipes caches before it submits, and Clear-Site-Data may abort the first
     # navigation: poll the URL rather than wait for one navigation event.
     expect(page).to_have_url(re.compile("/login"), timeout=15000)

@@ -164,7 +164,7 @@ def test_export_page_counts_the_lines_as_page_and_as_fragment(client, auth, worl
     page = client.get("/admin/export")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "8 regels (leerling × vak) uit 1 opleidingen" in html and "<html" in html
+    assert "8 regels (leerling × vak) uit 1 opleiding." in html and "<html" in html
     fragment = client.get("/admin/export?include_unsubmitted=y&school_year=2026-2027",
                           headers={"HX-Request": "true"})
     text = fragment.get_data(as_text=True)
@@ -190,3 +190,27 @@ def test_empty_export_still_gives_a_workbook_with_headers(client, auth, make):
     workbook = _xlsx(client)
     assert workbook["Scores"].max_row == 1
     assert workbook["Per leerling"].max_row == 1
+
+
+def test_lines_without_a_score_say_why_for_unpaid_and_passed_before(client, auth, world, make):
+    course, _subjects, _pupils, _teacher, clerk = world
+    make.enrolment(course, make.pupil(course.school, first_name="Nora"), paid=False)
+    make.enrolment(course, make.pupil(course.school, first_name="Piet"), passed_before=True)
+    db.session.commit()
+    auth.login(clerk)
+    rows = _csv(client)
+    lines = _by_pupil_subject(rows[1:], rows[0])
+    why = "Waarom geen score"
+    assert lines[("Nora", "Theorie")][why] == "niet betaald: geen examenkans"
+    assert lines[("Piet", "Praktijk")][why] == (
+        "al eerder geslaagd voor dit opleidingstype: geen examenkans")
+    assert lines[("Zoë", "Theorie")][why] == ""
+
+
+def test_numbers_use_the_general_format_so_20_shows_as_20(client, auth, world):
+    auth.login(world[-1])
+    sheet = _xlsx(client)["Scores"]
+    headers = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    first = list(sheet.iter_rows(min_row=2, max_row=2))[0]
+    assert first[headers.index("Maximum")].number_format == "General"
+    assert first[headers.index("Maximum")].value == 20

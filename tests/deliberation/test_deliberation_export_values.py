@@ -99,43 +99,43 @@ def _download(client, **params) -> bytes:
 
 # The export's lines after the header, course ids filled in by the test.
 SEMICOLON_LINES = [
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Aerts;Zoë;VTS-1;04/03/2010;ja;Theorie;20;10;1;15,5;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Aerts;Zoë;VTS-1;04/03/2010;ja;Praktijk;12,5;6,25;1;8;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Aerts;Zoë;VTS-1;04/03/2010;ja;"Stage; ""extern""";100;50;;100;;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Bogaert;Hélène;VTS-2;04/03/2010;ja;Theorie;20;10;1;vrijgesteld;2;;vrijgesteld;ja;"Attest ""topsport""; 2027";ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Bogaert;Hélène;VTS-2;04/03/2010;ja;Praktijk;12,5;6,25;1;7,25;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Bogaert;Hélène;VTS-2;04/03/2010;ja;"Stage; ""extern""";100;50;;50;;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Claes;Arne;VTS-3;04/03/2010;ja;Theorie;20;10;1;12;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;een vak niet geslaagd',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Claes;Arne;VTS-3;04/03/2010;ja;Praktijk;12,5;6,25;1;afwezig;2;9,5;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;een vak niet geslaagd',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Claes;Arne;VTS-3;04/03/2010;ja;"Stage; ""extern""";100;50;;gewettigd afwezig;;;afwezig;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;een vak niet geslaagd',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Dubois;Lien;;04/03/2010;nee;Theorie;20;10;1;6;2;11;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;"inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd"',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Dubois;Lien;;04/03/2010;nee;Praktijk;12,5;6,25;1;0;2;afwezig;afwezig;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;"inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd"',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Dubois;Lien;;04/03/2010;nee;"Stage; ""extern""";100;50;;;;;geen score;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;"inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd"',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Peeters;Jan;VTS-5;31/12/2009;ja;Theorie;20;10;1;vrijgesteld;2;;vrijgesteld;ja;bisser;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Peeters;Jan;VTS-5;31/12/2009;ja;Praktijk;12,5;6,25;1;vrijgesteld;2;;vrijgesteld;ja;bisser: Vorig jaar 8/12;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
-    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Peeters;Jan;VTS-5;31/12/2009;ja;"Stage; ""extern""";100;50;;49,99;;75;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;',
-    'Sint-Jozef;123456;{c2};Start 2 Coach;S2C;2;2026-2027;Maes;Kim;VTS-9;02/01/2011;ja;Zwemmen;10;5;2;4,5;2;;niet geslaagd;nee;;ja;An Peeters;04/03/2027 00:30;nee;;;nee;nee;BK-leerplan niet voltooid',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Aerts;Zoë;VTS-1;04/03/2010;ja;Theorie;20;10;1;15,5;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Aerts;Zoë;VTS-1;04/03/2010;ja;Praktijk;12,5;6,25;1;8;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Aerts;Zoë;VTS-1;04/03/2010;ja;"Stage; ""extern""";100;50;;100;;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Bogaert;Hélène;VTS-2;04/03/2010;ja;Theorie;20;10;1;vrijgesteld;2;;vrijgesteld;ja;"Attest ""topsport""; 2027";ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Bogaert;Hélène;VTS-2;04/03/2010;ja;Praktijk;12,5;6,25;1;7,25;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Bogaert;Hélène;VTS-2;04/03/2010;ja;"Stage; ""extern""";100;50;;50;;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Claes;Arne;VTS-3;04/03/2010;ja;Theorie;20;10;1;12;2;;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;een vak niet geslaagd;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Claes;Arne;VTS-3;04/03/2010;ja;Praktijk;12,5;6,25;1;afwezig;2;9,5;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;een vak niet geslaagd;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Claes;Arne;VTS-3;04/03/2010;ja;"Stage; ""extern""";100;50;;gewettigd afwezig;;;afwezig;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;een vak niet geslaagd;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Dubois;Lien;;04/03/2010;nee;Theorie;20;10;1;6;2;11;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;"inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd";',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Dubois;Lien;;04/03/2010;nee;Praktijk;12,5;6,25;1;0;2;afwezig;afwezig;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;"inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd";',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Dubois;Lien;;04/03/2010;nee;"Stage; ""extern""";100;50;;;;;geen score;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;nee;"inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd";niet betaald: geen examenkans',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Peeters;Jan;VTS-5;31/12/2009;ja;Theorie;20;10;1;vrijgesteld;2;;vrijgesteld;ja;bisser;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Peeters;Jan;VTS-5;31/12/2009;ja;Praktijk;12,5;6,25;1;vrijgesteld;2;;vrijgesteld;ja;bisser: Vorig jaar 8/12;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;;',
+    'Atheneum Brugge;;{c1};Start 2 Coach – 5 Sport;S2C;1;2026-2027;Peeters;Jan;VTS-5;31/12/2009;ja;"Stage; ""extern""";100;50;;49,99;;75;geslaagd;nee;;ja;An Peeters;18/12/2026 16:30;ja;Bart De Smet;30/06/2027 12:05;nee;ja;;',
+    'Sint-Jozef;123456;{c2};Start 2 Coach;S2C;2;2026-2027;Maes;Kim;VTS-9;02/01/2011;ja;Zwemmen;10;5;2;4,5;2;;niet geslaagd;nee;;ja;An Peeters;04/03/2027 00:30;nee;;;nee;nee;BK-leerplan niet voltooid;',
 ]
 
 # With commas, the decimal point; with include_unsubmitted, the unsubmitted marks too.
 COMMA_ALL_LINES = [
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Aerts,Zoë,VTS-1,04/03/2010,ja,Theorie,20,10,1,15.5,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Aerts,Zoë,VTS-1,04/03/2010,ja,Praktijk,12.5,6.25,1,8,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Aerts,Zoë,VTS-1,04/03/2010,ja,"Stage; ""extern""",100,50,,100,,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Bogaert,Hélène,VTS-2,04/03/2010,ja,Theorie,20,10,1,vrijgesteld,2,,vrijgesteld,ja,"Attest ""topsport""; 2027",ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Bogaert,Hélène,VTS-2,04/03/2010,ja,Praktijk,12.5,6.25,1,7.25,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Bogaert,Hélène,VTS-2,04/03/2010,ja,"Stage; ""extern""",100,50,,50,,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Claes,Arne,VTS-3,04/03/2010,ja,Theorie,20,10,1,12,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,een vak niet geslaagd',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Claes,Arne,VTS-3,04/03/2010,ja,Praktijk,12.5,6.25,1,afwezig,2,9.5,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,een vak niet geslaagd',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Claes,Arne,VTS-3,04/03/2010,ja,"Stage; ""extern""",100,50,,gewettigd afwezig,,,afwezig,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,een vak niet geslaagd',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Dubois,Lien,,04/03/2010,nee,Theorie,20,10,1,6,2,11,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Dubois,Lien,,04/03/2010,nee,Praktijk,12.5,6.25,1,0,2,afwezig,afwezig,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Dubois,Lien,,04/03/2010,nee,"Stage; ""extern""",100,50,,,,,geen score,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Peeters,Jan,VTS-5,31/12/2009,ja,Theorie,20,10,1,vrijgesteld,2,,vrijgesteld,ja,bisser,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Peeters,Jan,VTS-5,31/12/2009,ja,Praktijk,12.5,6.25,1,vrijgesteld,2,,vrijgesteld,ja,bisser: Vorig jaar 8/12,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
-    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Peeters,Jan,VTS-5,31/12/2009,ja,"Stage; ""extern""",100,50,,49.99,,75,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,',
-    'Sint-Jozef,123456,{c2},Start 2 Coach,S2C,2,2026-2027,Maes,Kim,VTS-9,02/01/2011,ja,Zwemmen,10,5,2,4.5,2,6,geslaagd,nee,,ja,An Peeters,04/03/2027 00:30,nee,,,nee,nee,BK-leerplan niet voltooid',
-    'Sint-Jozef,123456,{c3},Start 2 Coach – 6 Sport,S2C,1,2026-2027,Wouters,Tom,VTS-10,07/07/2010,ja,Lopen,20,10,,13.75,,,geslaagd,nee,,nee,,,nee,,,nee,nee,scores nog niet ingediend bij VTS; generieke competentietoets niet afgelegd',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Aerts,Zoë,VTS-1,04/03/2010,ja,Theorie,20,10,1,15.5,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Aerts,Zoë,VTS-1,04/03/2010,ja,Praktijk,12.5,6.25,1,8,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Aerts,Zoë,VTS-1,04/03/2010,ja,"Stage; ""extern""",100,50,,100,,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Bogaert,Hélène,VTS-2,04/03/2010,ja,Theorie,20,10,1,vrijgesteld,2,,vrijgesteld,ja,"Attest ""topsport""; 2027",ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Bogaert,Hélène,VTS-2,04/03/2010,ja,Praktijk,12.5,6.25,1,7.25,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Bogaert,Hélène,VTS-2,04/03/2010,ja,"Stage; ""extern""",100,50,,50,,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Claes,Arne,VTS-3,04/03/2010,ja,Theorie,20,10,1,12,2,,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,een vak niet geslaagd,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Claes,Arne,VTS-3,04/03/2010,ja,Praktijk,12.5,6.25,1,afwezig,2,9.5,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,een vak niet geslaagd,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Claes,Arne,VTS-3,04/03/2010,ja,"Stage; ""extern""",100,50,,gewettigd afwezig,,,afwezig,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,een vak niet geslaagd,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Dubois,Lien,,04/03/2010,nee,Theorie,20,10,1,6,2,11,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Dubois,Lien,,04/03/2010,nee,Praktijk,12.5,6.25,1,0,2,afwezig,afwezig,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Dubois,Lien,,04/03/2010,nee,"Stage; ""extern""",100,50,,,,,geen score,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,nee,inschrijvingsgeld niet betaald; een vak heeft nog geen resultaat; generieke competentietoets niet afgelegd,niet betaald: geen examenkans',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Peeters,Jan,VTS-5,31/12/2009,ja,Theorie,20,10,1,vrijgesteld,2,,vrijgesteld,ja,bisser,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Peeters,Jan,VTS-5,31/12/2009,ja,Praktijk,12.5,6.25,1,vrijgesteld,2,,vrijgesteld,ja,bisser: Vorig jaar 8/12,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,,',
+    'Atheneum Brugge,,{c1},Start 2 Coach – 5 Sport,S2C,1,2026-2027,Peeters,Jan,VTS-5,31/12/2009,ja,"Stage; ""extern""",100,50,,49.99,,75,geslaagd,nee,,ja,An Peeters,18/12/2026 16:30,ja,Bart De Smet,30/06/2027 12:05,nee,ja,,',
+    'Sint-Jozef,123456,{c2},Start 2 Coach,S2C,2,2026-2027,Maes,Kim,VTS-9,02/01/2011,ja,Zwemmen,10,5,2,4.5,2,6,geslaagd,nee,,ja,An Peeters,04/03/2027 00:30,nee,,,nee,nee,BK-leerplan niet voltooid,',
+    'Sint-Jozef,123456,{c3},Start 2 Coach – 6 Sport,S2C,1,2026-2027,Wouters,Tom,VTS-10,07/07/2010,ja,Lopen,20,10,,13.75,,,geslaagd,nee,,nee,,,nee,,,nee,nee,scores nog niet ingediend bij VTS; generieke competentietoets niet afgelegd,',
 ]
 
 HEADER = ("School;Instellingsnummer;Opleiding-id;Opleiding;Opleidingstype;Spoor;Schooljaar;"
@@ -144,7 +144,7 @@ HEADER = ("School;Instellingsnummer;Opleiding-id;Opleiding;Opleidingstype;Spoor;
           "2de zittijd score of code;Eindresultaat vak;Vrijgesteld;Reden vrijstelling;"
           "1ste zittijd ingediend;1ste zittijd ingediend door;1ste zittijd ingediend op;"
           "2de zittijd ingediend;2de zittijd ingediend door;2de zittijd ingediend op;"
-          "Uitdovend;Komt in aanmerking voor het attest;Waarom niet")
+          "Uitdovend;Komt in aanmerking voor het attest;Waarom niet;Waarom geen score")
 
 PER_PUPIL = [
     ("Atheneum Brugge", None, "c1", "Start 2 Coach – 5 Sport", "S2C", 1, "2026-2027", "Aerts",
@@ -212,7 +212,7 @@ def test_xlsx_cells_are_typed_and_match_the_csv(client, auth, golden):
     workbook = load_workbook(io.BytesIO(_download(client, file_format="xlsx")))
     assert workbook.sheetnames == ["Scores", "Per leerling"]
     sheet = workbook["Scores"]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:AE17"
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:AF17"
     rows = list(sheet.iter_rows(values_only=True))
     assert ";".join(rows[0]) == HEADER
     expected = list(csv.reader([line for line in _expected(COMMA_ALL_LINES, golden)[:-1]]))
@@ -224,7 +224,7 @@ def test_xlsx_cells_are_typed_and_match_the_csv(client, auth, golden):
     assert isinstance(zoe[16], float) and zoe[16] == 15.5
     assert isinstance(zoe[10], datetime) and isinstance(zoe[24], datetime)
     cells = list(sheet.iter_rows(min_row=2, max_row=2))[0]
-    assert cells[13].number_format == "0.##" and cells[16].number_format == "0.##"
+    assert cells[13].number_format == "General" and cells[16].number_format == "General"
     assert cells[10].number_format == "dd/mm/yyyy"
     assert cells[24].number_format == "dd/mm/yyyy hh:mm"
     ids = _ids(golden)
@@ -245,7 +245,7 @@ def test_xlsx_per_course_sheets_hold_the_same_lines(client, auth, golden):
     first, second = (list(workbook[name].iter_rows(values_only=True))
                      for name in workbook.sheetnames[:2])
     assert first == lines[:16] and second == [lines[0], lines[16]]
-    assert workbook[workbook.sheetnames[0]].auto_filter.ref == "A1:AE16"
+    assert workbook[workbook.sheetnames[0]].auto_filter.ref == "A1:AF16"
 
 
 def test_filters_keep_the_same_lines(client, auth, golden):

@@ -189,3 +189,14 @@ def test_payment_of_an_enrolment_of_another_course_is_404(client, auth, make, wo
     response = auth.post(f"/admin/courses/{course.id}/payments/{stranger.id}",
                          data={f"e{stranger.id}-state": "unpaid"})
     assert response.status_code == 404
+
+
+def test_each_payment_row_names_its_pupil_in_every_control(client, auth, world):
+    course, _subjects, pupils, _teacher, clerk = world
+    auth.login(clerk)
+    html = client.get(f"/admin/courses/{course.id}/payments").get_data(as_text=True)
+    zoe = pupils["Zoë"]
+    assert f'<label for="state-{zoe.id}">Betaling<span class="visually-hidden">: Aerts, Zoë</span>' in html
+    assert f'id="code-{zoe.id}"' in html
+    assert 'Opslaan<span class="visually-hidden">: Aerts, Zoë</span>' in html
+    assert 'id="state"' not in html  # no id repeated on every row
