@@ -15,6 +15,7 @@ from functools import cache
 from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import aliased
 
+from teacherapp.certificates import admitted_minimum_age
 from teacherapp.extensions import db
 from teacherapp.models import (
     AssessmentContext,
@@ -76,16 +77,17 @@ def _score_cell_query(teachers_only: bool) -> Select:
     """The cell's SELECT, parameters :course_id, :enrolment_id, :subject_id, :sitting (:user_id)."""
     current = aliased(Score)
     first = aliased(Score)
+    first_submission = aliased(Submission)
     sitting = bindparam("sitting")
     stmt = (
         select(
-            Course.track, Course.start_date, CourseType.minimum_age,
+            Course.track, Course.start_date, admitted_minimum_age(),
             Enrolment.paid_at, Enrolment.passed_before, Pupil.birth_date,
             Pupil.first_name, Pupil.last_name,
             Subject.name, Subject.maximum, Subject.pass_mark,
             Submission.state, Exemption.kind,
             current.id, current.value, current.absence, current.version,
-            first.value, first.absence,
+            first.value, first.absence, first_submission.state,
         )
         .select_from(Enrolment)
         .join(Course, Course.id == Enrolment.course_id)
@@ -100,6 +102,8 @@ def _score_cell_query(teachers_only: bool) -> Select:
                                  current.subject_id == Subject.id, current.sitting == sitting))
         .outerjoin(first, and_(first.enrolment_id == Enrolment.id,
                                first.subject_id == Subject.id, first.sitting == 1))
+        .outerjoin(first_submission, and_(first_submission.course_id == Course.id,
+                                          first_submission.sitting == 1))
         .where(Enrolment.id == bindparam("enrolment_id"), Course.id == bindparam("course_id"))
     )
     return _scoped(stmt, teachers_only)
@@ -124,7 +128,7 @@ def load_score_cell(
         return None
     (track, start_date, minimum_age, paid_at, passed_before, birth_date, first_name, last_name,
      subject_name, maximum, pass_mark, submission_state, exemption_kind,
-     score_id, value, absence, version, first_value, first_absence) = row
+     score_id, value, absence, version, first_value, first_absence, first_state) = row
     cell = ScoreCell(
         sitting=sitting, maximum=maximum, pass_mark=pass_mark,
         mark=mark_of(value, absence), version=version or 0,
@@ -133,6 +137,7 @@ def load_score_cell(
         exempt=exemption_kind is not None,
         locked=submission_state == SubmissionState.SUBMITTED,
         first_mark=mark_of(first_value, first_absence) if sitting == 2 else None,
+        first_sitting_submitted=first_state == SubmissionState.SUBMITTED,
     )
     return ScoreCellContext(course_id, track, enrolment_id, f"{first_name} {last_name}",
                             subject_id, subject_name, score_id, cell,
@@ -173,7 +178,7 @@ def _level_cell_query(teachers_only: bool) -> Select:
     """One row per level; parameters :course_id, :enrolment_id, :criterion_id, :context (:user_id)."""
     stmt = (
         select(
-            Course.start_date, CourseType.minimum_age, Enrolment.paid_at, Enrolment.passed_before,
+            Course.start_date, admitted_minimum_age(), Enrolment.paid_at, Enrolment.passed_before,
             Pupil.birth_date, Pupil.first_name, Pupil.last_name, Criterion.name, Rubric.id,
             SkillAssessment.id, SkillAssessment.level_id, SkillAssessment.note,
             SkillAssessment.version, Level.id, Level.rank, Level.label, Level.points,

@@ -258,3 +258,18 @@ def test_a_subject_of_another_course_is_not_found(setup, auth, make):
     response = auth.post(setup.score_url(setup.pupils[0], foreign),
                          {"value": "8", "version": "0"}, htmx=True)
     assert response.status_code == 404
+
+
+def test_a_second_sitting_without_a_first_mark_opens_only_once_the_first_is_submitted(
+        setup, auth):
+    """A late payer: no first-sitting mark. Sitting 2 opens for her only after sitting 1 was
+    submitted (rules.may_take_second_sitting), checked inside the save."""
+    auth.login(setup.teacher)
+    url = setup.score_url(setup.pupils[0], setup.theory, sitting=2)
+    early = auth.post(url, {"value": "12", "version": "0", "layout": "grid"}, htmx=True)
+    assert early.status_code == 422
+    db.session.add(Submission(course_id=setup.course.id, sitting=1,
+                              state=SubmissionState.SUBMITTED))
+    db.session.commit()
+    late = auth.post(url, {"value": "12", "version": "0", "layout": "grid"}, htmx=True)
+    assert late.status_code == 200
