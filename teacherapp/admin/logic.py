@@ -35,7 +35,12 @@ def parse_decimal(text: str | None) -> Decimal | None:
 
 
 def has_at_most_two_decimals(value: Decimal) -> bool:
-    return value == value.quantize(Decimal("0.01"))
+    if value.as_tuple().exponent >= -2:  # type: ignore[operator]  # also 10**30, which
+        return True  # quantize cannot hold in its 28 digits
+    try:
+        return value == value.quantize(Decimal("0.01"))
+    except InvalidOperation:  # more digits than a decimal context holds: not two decimals
+        return False
 
 
 # ---------------------------------------------------------------- school years and courses

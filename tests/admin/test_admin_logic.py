@@ -114,3 +114,11 @@ def test_generated_passwords_follow_the_policy_and_differ():
     for password in passwords:
         check_policy(password)
         assert not set(password) & set("0O1lI")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("7.5", True), ("7.50", True), ("7.500", True), ("7.505", False), ("1" + "0" * 30, True),
+    ("1" + "0" * 30 + ".001", False),
+])
+def test_at_most_two_decimals_even_for_huge_numbers(text, expected):
+    assert logic.has_at_most_two_decimals(Decimal(text)) is expected
