@@ -19,7 +19,8 @@ def limited_app(request, database_url):
         pytest.skip("no Redis on 127.0.0.1:6379")
     storage = "memory://" if request.param == "memory" else "redis://127.0.0.1:6379/15"
     app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage,
-                   LOGIN_LIMIT_ACCOUNT="10 per minute", LOGIN_LIMIT_ADDRESS="100 per minute")
+                   # An hour, not a minute: a fixed window that ends mid-test would reset it.
+                   LOGIN_LIMIT_ACCOUNT="10 per hour", LOGIN_LIMIT_ADDRESS="100 per hour")
     limiter.reset()
     yield app
     limiter.reset()
