@@ -221,7 +221,9 @@ class Client:
                                                       "csrf_token": token})
         if status != 302:
             raise RuntimeError(f"login of {email} answered {status}")
-        _, home, _ = self.request("GET", "/")
+        status, home, _ = self.request("GET", "/")
+        if status in (301, 302, 303):  # the secretariat starts on the year overview
+            status, home, _ = self.request("GET", "/admin/overview")
         self.csrf = CSRF_META.search(home).group(1)
 
 

@@ -109,7 +109,7 @@ def _not_found_unless_replayed(key: str | None) -> Response:
 
 def _score_view(ctx: ScoreCellContext, layout: str, **extra) -> dict:
     return {"c": ctx, "layout": layout, "state": extra.pop("state", "idle"), "typed": None,
-            "error": None, "theirs": None, "next": request.values.get("next", ""), **extra}
+            "error": None, "theirs": None, "next": safe_next_url(request.values.get("next"), ""), **extra}
 
 
 def _typed_mark(ctx: ScoreCellContext) -> tuple[str, Mark | None, str | None]:
@@ -239,7 +239,7 @@ def _level_view(ctx: LevelCellContext, layout: str, **extra) -> dict:
             "typed_level": None, "typed_note": None, "theirs": None,
             "subject_id": request.values.get("subject", type=int),
             "sitting": request.values.get("sitting", 1, type=int),
-            "next": request.values.get("next", ""), "total": None, **extra}
+            "next": safe_next_url(request.values.get("next"), ""), "total": None, **extra}
 
 
 def _with_total(ctx: LevelCellContext, view: dict) -> dict:

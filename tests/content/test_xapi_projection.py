@@ -200,7 +200,7 @@ def test_the_passed_result_appears_on_the_pupil_page(lrs, auth, client, world):
     auth.login(world.teacher)
     enrolment = world.zoe.enrolments[0]
     html = client.get(f"/courses/{enrolment.course_id}/pupils/{enrolment.id}").get_data(as_text=True)
-    assert "Generieke competentietest" in html
+    assert "Generieke competentietoets" in html
     assert "geslaagd" in html and "score 80 %" in html
 
 

@@ -134,12 +134,7 @@ INPUT_RULES += [(rule, "GET") for rule in RULES if rule.endpoint == "auditlog.in
 
 # Bugs this test found in other areas, not fixed yet: the test still runs (and reports
 # XPASS once fixed); remove the entry then.
-KNOWN_BUGS: dict[str, str] = {  # "endpoint:METHOD": "what fails, where"
-    "scoring.score_cell:POST": "a next with a line break: 500 in saves.py _safe_next, to be "
-                               "switched to teacherapp.redirects.safe_next_url",
-    "scoring.level_cell:POST": "a next with a line break: 500 in saves.py _safe_next, to be "
-                               "switched to teacherapp.redirects.safe_next_url",
-}
+KNOWN_BUGS: dict[str, str] = {}  # "endpoint:METHOD": "what fails, where"
 
 INPUT_PARAMS = [
     pytest.param(rule, method, id=f"{rule.endpoint}:{method}",
