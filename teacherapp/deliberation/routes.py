@@ -59,7 +59,7 @@ def _reopen_url(course_id: int, sitting: int) -> str | None:
 
 
 @bp.context_processor
-def _deliberation_words() -> dict:
+def deliberation_words() -> dict:
     return {"Action": Action, "RowProblem": RowProblem, "ROW_PROBLEMS": ROW_PROBLEMS,
             "FIELD_NAMES": FIELD_NAMES, "ACTION_NAMES": ACTION_NAMES,
             "import_value": _import_value, "reopen_url": _reopen_url,
@@ -73,8 +73,10 @@ def _int_arg(name: str, allowed: range | None = None) -> int | None:
     return value if allowed is None or value in allowed else None
 
 
-def _filter_form(form_class: type[FilterForm]) -> FilterForm:
-    years, schools, types = filter_choices()
+def filter_form(form_class: type[FilterForm], school_ids: tuple[int, ...] | None = None
+                ) -> FilterForm:
+    """The filters from the query string; a coordinator's choices only show her schools."""
+    years, schools, types = filter_choices(school_ids)
     form = form_class(request.args)
     form.school_year.choices = [SelectChoice("", _("All school years"))] + [
         SelectChoice(y) for y in years]
@@ -87,25 +89,29 @@ def _filter_form(form_class: type[FilterForm]) -> FilterForm:
     return form
 
 
-def _school_year(form: FilterForm) -> str | None:
+def school_year_filter(form: FilterForm) -> str | None:
     year = form.school_year.data or None
     return year if year in {choice.value for choice in form.school_year.choices} else None
+
+
+def overview_filters(form: FilterForm, school_ids: tuple[int, ...] | None = None
+                     ) -> OverviewFilters:
+    return OverviewFilters(school_year_filter(form), _int_arg("school"), _int_arg("course_type"),
+                           _int_arg("trimester", range(1, 4)), school_ids)
 
 
 @bp.route("/overview")
 @secretariat_required
 def overview():
-    form = _filter_form(FilterForm)
-    filters = OverviewFilters(_school_year(form), _int_arg("school"), _int_arg("course_type"),
-                              _int_arg("trimester", range(1, 4)))
-    lines = load_overview(filters)
+    form = filter_form(FilterForm)
+    lines = load_overview(overview_filters(form))
     return render_page_or_partial("deliberation/overview.html", "deliberation/_overview_lines.html",
                                   form=form, lines=lines)
 
 
 def _export_filters(form: ExportForm) -> export_module.ExportFilters:
     return export_module.ExportFilters(
-        school_year=_school_year(form), trimester=_int_arg("trimester", range(1, 4)),
+        school_year=school_year_filter(form), trimester=_int_arg("trimester", range(1, 4)),
         course_type_id=_int_arg("course_type"), school_id=_int_arg("school"),
         sitting=_int_arg("sitting", range(1, 3)),
         include_unsubmitted=request.args.get("include_unsubmitted") in ("y", "1", "on", "true"))
@@ -114,7 +120,7 @@ def _export_filters(form: ExportForm) -> export_module.ExportFilters:
 @bp.route("/export")
 @secretariat_required
 def export():
-    form = _filter_form(ExportForm)
+    form = filter_form(ExportForm)
     filters = _export_filters(form)
     lines, courses = export_module.count_rows(filters)
     return render_page_or_partial("deliberation/export.html", "deliberation/_export_count.html",
@@ -162,7 +168,7 @@ def _download_name(filters: export_module.ExportFilters, extension: str) -> str:
 @bp.route("/export/download")
 @secretariat_required
 def export_download():
-    form = _filter_form(ExportForm)
+    form = filter_form(ExportForm)
     filters = _export_filters(form)
     words = _words()
     if request.args.get("file_format") == "csv":

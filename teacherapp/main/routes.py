@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask import abort, redirect, request, session, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from teacherapp.courses.routes import render_my_courses
 from teacherapp.main import bp
@@ -11,11 +11,16 @@ from teacherapp.redirects import safe_next_url
 @bp.route("/")
 @login_required
 def home():
-    """The course cards: a teacher's own courses; every course for the secretariat.
+    """The course cards: a teacher's own courses; every course for the secretariat; a school
+    coordinator's schools and their courses.
 
     The secretariat is not redirected to its admin pages: "/" is the one page every
     logged-in user can always load (the tests take their CSRF token from it).
     """
+    if current_user.is_school_coordinator:
+        from teacherapp.school.routes import render_school_home
+
+        return render_school_home()
     return render_my_courses()
 
 
