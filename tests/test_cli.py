@@ -51,7 +51,7 @@ def test_seed_demo_creates_realistic_data_once(app):
 def test_demo_teachers_see_what_the_readme_says(app):
     app.test_cli_runner().invoke(args=["seed-demo"])
     users = {u.email: u for u in db.session.query(User)}
-    an, bram, els = (users[login.email] for login in DEMO_LOGINS[1:])
+    an, bram, els = (users[login.email] for login in DEMO_LOGINS[1:4])
     an_courses = db.session.scalars(teacher_courses_query(an)).all()
     bram_courses = db.session.scalars(teacher_courses_query(bram)).all()
     assert {c.course_type.code for c in an_courses} == {"S2C", "HR"}
@@ -105,3 +105,16 @@ def test_prune_saves_forgets_old_answers_only(app, make):
     db.session.expire_all()
     assert [k for (k,) in db.session.query(IdempotentSave.key)] == ["recent"]
     assert app.test_cli_runner().invoke(args=["prune-saves", "--days", "-1"]).exit_code != 0
+
+
+def test_demo_coordinators_see_their_own_school(app):
+    from teacherapp.permissions import school_courses_query
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    users = {u.email: u for u in db.session.query(User)}
+    for login, school in zip(DEMO_LOGINS[4:], ("Sint-Jozefscollege", "Koninklijk Atheneum"),
+                             strict=True):
+        coordinator = users[login.email]
+        assert coordinator.role == Role.SCHOOL_COORDINATOR
+        courses = db.session.scalars(school_courses_query(coordinator)).all()
+        assert len(courses) == 2 and {c.school.name for c in courses} == {school}
