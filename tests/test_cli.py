@@ -118,3 +118,22 @@ def test_demo_coordinators_see_their_own_school(app):
         assert coordinator.role == Role.SCHOOL_COORDINATOR
         courses = db.session.scalars(school_courses_query(coordinator)).all()
         assert len(courses) == 2 and {c.school.name for c in courses} == {school}
+
+
+def test_create_a_school_coordinator_of_a_school(app, make):
+    school = make.school(institution_number="012345")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    args = ["create-user", "--email", "spoc@school.test", "--name", "Karen Hendrickx",
+            "--role", "school_coordinator", "--password", "een-lang-wachtwoord-99"]
+    refused = runner.invoke(args=args)
+    assert refused.exit_code != 0 and "--school" in refused.output
+    unknown = runner.invoke(args=[*args, "--school", "999999"])
+    assert unknown.exit_code != 0 and "999999" in unknown.output
+    result = runner.invoke(args=[*args, "--school", "012345"])
+    assert result.exit_code == 0, result.output
+    from teacherapp.permissions import coordinated_school_ids
+
+    user = db.session.query(User).filter_by(email="spoc@school.test").one()
+    assert user.role == Role.SCHOOL_COORDINATOR
+    assert coordinated_school_ids(user) == [school.id]
