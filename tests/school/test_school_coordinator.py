@@ -273,26 +273,43 @@ def test_overview_shows_only_her_schools(client, auth, school_x, other):
 # ---------------------------------------------------------------- what she may not do
 
 
-def test_may_not_score_submit_reopen_or_change_recognitions(client, auth, make, school_x):
+REFUSED_WRITES = {
+    # endpoint: (URL arguments, form body)
+    "scoring.score_cell": ({"sitting": 1}, {"value": "5", "version": "0"}),
+    "scoring.level_cell": ({"context": "class"}, {"level_id": "", "version": "0"}),
+    "scoring.exemption": ({}, {"kind": "exemption", "reason": "x"}),
+    "scoring.remove_exemption": ({}, {}),
+    "scoring.submit": ({"sitting": 1}, {}),
+    "scoring.reopen": ({"sitting": 1}, {"reason": "x"}),
+    "admin.recognition_revoke": ({}, {}),
+    "admin.course_type_edit": ({}, {"name": "x"}),
+    "admin.school_edit": ({}, {"name": "x"}),
+    "admin.course_teacher_link": ({}, {"teacher_id": "0"}),
+}
+
+
+@pytest.mark.parametrize("endpoint", sorted(REFUSED_WRITES))
+def test_may_not_score_submit_reopen_or_change_recognitions(app, client, auth, make, school_x,
+                                                            endpoint):
+    from flask import url_for
+
     course, subject = school_x["course"], school_x["subject"]
     enrolment = make.enrolment(course)
+    criterion = make.rubric(school_x["ct"], criteria=1, levels=2).criteria[0]
     recognition = make.recognise(make.teacher(), school_x["ct"])
     db.session.commit()
+    ids = {"course_id": course.id, "enrolment_id": enrolment.id, "subject_id": subject.id,
+           "criterion_id": criterion.id, "teacher_id": recognition.teacher_id,
+           "recognition_id": recognition.id, "course_type_id": school_x["ct"].id,
+           "school_id": school_x["school"].id}
+    extra, data = REFUSED_WRITES[endpoint]
+    rule = next(app.url_map.iter_rules(endpoint))
+    with app.test_request_context():
+        url = url_for(endpoint, **{k: v for k, v in ids.items() if k in rule.arguments}, **extra)
     auth.login(school_x["coordinator"])
     before = database_digest()
-    refused = {
-        f"/courses/{course.id}/enrolments/{enrolment.id}/subjects/{subject.id}/sittings/1/score":
-            {"value": "5", "version": "0"},
-        f"/courses/{course.id}/sittings/1/submit": {},
-        f"/courses/{course.id}/sittings/1/reopen": {"reason": "x"},
-        f"/admin/recognitions/{recognition.id}/revoke": {},
-        f"/admin/course-types/{school_x['ct'].id}/edit": {"name": "x"},
-        f"/admin/schools/{school_x['school'].id}/edit": {"name": "x"},
-        f"/admin/courses/{course.id}/teachers": {"teacher_id": school_x["recognised"].id},
-    }
-    for url, data in refused.items():
-        response = auth.post(url, data)
-        assert response.status_code in (403, 404), (url, response.status_code)
+    response = auth.post(url, data)
+    assert response.status_code in (403, 404), (url, response.status_code)
     assert database_digest() == before
     assert db.session.scalar(select(func.count(Score.id))) == 0
     assert db.session.scalar(select(func.count(Submission.id))) == 0
