@@ -313,3 +313,17 @@ def test_may_not_score_submit_reopen_or_change_recognitions(app, client, auth, m
     assert database_digest() == before
     assert db.session.scalar(select(func.count(Score.id))) == 0
     assert db.session.scalar(select(func.count(Submission.id))) == 0
+
+
+def test_the_teacher_sees_the_planned_time_and_place_on_the_course_card(client, auth, make,
+                                                                         school_x):
+    from datetime import time
+
+    day = _future_day(1)
+    make.link(school_x["course"], school_x["recognised"])
+    db.session.add(ExamMoment(subject_id=school_x["subject"].id, sitting=1, exam_date=day,
+                              trimester=1, start_time=time(9, 30), place="Sporthal De Kuil"))
+    db.session.commit()
+    auth.login(school_x["recognised"])
+    page = client.get("/").get_data(as_text=True)
+    assert "09:30" in page and "Sporthal De Kuil" in page
