@@ -7,7 +7,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from teacherapp.extensions import db
-from teacherapp.models import Role, User
+from teacherapp.models import Role, School, SchoolMembership, User
 from teacherapp.passwords import PasswordPolicyError, check_policy, hash_password
 
 
@@ -53,13 +53,27 @@ def seed_demo_command() -> None:
         click.echo(f"  {login.email:32} {DEMO_PASSWORD}  ({login.description})")
 
 
+def _school_ids(institution_numbers: tuple[str, ...]) -> list[int]:
+    ids = []
+    for number in institution_numbers:
+        school_id = db.session.scalar(select(School.id).where(
+            School.institution_number == number.strip()))
+        if school_id is None:
+            raise click.ClickException(f"No school with institution number {number}.")
+        ids.append(school_id)
+    return ids
+
+
 @click.command("create-user")
 @click.option("--email", prompt=True)
 @click.option("--name", "full_name", prompt="Full name")
 @click.option("--role", type=click.Choice([r.value for r in Role]), prompt=True)
+@click.option("--school", "schools", multiple=True,
+              help="A school coordinator's school (institution number); repeat for a group.")
 @click.password_option()
-def create_user_command(email: str, full_name: str, role: str, password: str) -> None:
-    """Create a real account (a teacher or a secretariat member)."""
+def create_user_command(email: str, full_name: str, role: str, password: str,
+                        schools: tuple[str, ...] = ()) -> None:
+    """Create a real account (a teacher, a school coordinator or a secretariat member)."""
     email = email.strip()
     if "@" not in email:
         raise click.BadParameter("not an email address", param_hint="--email")
@@ -73,7 +87,14 @@ def create_user_command(email: str, full_name: str, role: str, password: str) ->
              "too_long": "The password may have at most 128 characters.",
              "too_common": "This password is too common; choose another."}[error.code]
         ) from error
-    db.session.add(User(email=email, full_name=full_name.strip(), role=Role(role),
-                        password_hash=hash_password(password)))
+    school_ids = _school_ids(schools)
+    if Role(role) == Role.SCHOOL_COORDINATOR and not school_ids:
+        raise click.ClickException("A school coordinator needs --school (institution number).")
+    user = User(email=email, full_name=full_name.strip(), role=Role(role),
+                password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    db.session.add_all([SchoolMembership(user_id=user.id, school_id=school_id)
+                        for school_id in school_ids])
     db.session.commit()
     click.echo(f"Created {role} {email}.")

@@ -33,6 +33,7 @@ from teacherapp.models import (
     Role,
     Rubric,
     School,
+    SchoolMembership,
     Score,
     SkillAssessment,
     Subject,
@@ -59,6 +60,10 @@ DEMO_LOGINS = [
     DemoLogin("bram.declercq@school.demo", "teacher",
               "recognised for Coach 4 Skills and Multimove (and S2C on track 2); other courses"),
     DemoLogin("els.wouters@school.demo", "teacher", "not recognised: sees no courses"),
+    DemoLogin("coordinator@sintjozefscollege.demo", "school_coordinator",
+              "school coordinator of Sint-Jozefscollege Hasselt"),
+    DemoLogin("coordinator@atheneumbrugge.demo", "school_coordinator",
+              "school coordinator of Koninklijk Atheneum Brugge"),
 ]
 
 FIRST_NAMES = [
@@ -123,8 +128,15 @@ def seed_demo() -> bool:
     secretariat = user(DEMO_LOGINS[0].email, "Sofie Verstraete (VTS)", Role.SECRETARIAT)
     an = user(DEMO_LOGINS[1].email, "An Peeters", Role.TEACHER)
     bram = user(DEMO_LOGINS[2].email, "Bram De Clercq", Role.TEACHER)
-    user(DEMO_LOGINS[3].email, "Els Wouters", Role.TEACHER)
+    els = user(DEMO_LOGINS[3].email, "Els Wouters", Role.TEACHER)
+    coordinator_a = user(DEMO_LOGINS[4].email, "Karen Hendrickx", Role.SCHOOL_COORDINATOR)
+    coordinator_b = user(DEMO_LOGINS[5].email, "Pieter Van Hecke", Role.SCHOOL_COORDINATOR)
     db.session.flush()
+    # Each coordinator works for her school; the teachers are on their school's staff.
+    db.session.add_all([SchoolMembership(user_id=member.id, school_id=school.id)
+                        for member, school in ((coordinator_a, school_a), (an, school_a),
+                                               (els, school_a), (coordinator_b, school_b),
+                                               (bram, school_b))])
 
     def recognise(teacher: User, code: str, basis: RecognitionBasis, day: date | None) -> None:
         db.session.add(Recognition(teacher_id=teacher.id, course_type_id=types[code].id,

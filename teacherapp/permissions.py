@@ -19,6 +19,8 @@ from teacherapp.models import (
     Recognition,
     RecognitionBasis,
     Role,
+    SchoolMembership,
+    Subject,
     User,
 )
 
@@ -43,6 +45,61 @@ def role_required(role: Role) -> Callable[[F], F]:
 
 teacher_required = role_required(Role.TEACHER)
 secretariat_required = role_required(Role.SECRETARIAT)
+coordinator_required = role_required(Role.SCHOOL_COORDINATOR)
+
+
+# ---------------------------------------------------------------- a school coordinator's scope
+
+
+def coordinated_school_ids(user: User | None = None) -> list[int]:
+    """The schools this coordinator works for ([] for anyone else)."""
+    user = user or current_user
+    if user.role != Role.SCHOOL_COORDINATOR:
+        return []
+    return list(db.session.scalars(select(SchoolMembership.school_id)
+                                   .where(SchoolMembership.user_id == user.id)
+                                   .order_by(SchoolMembership.school_id)))
+
+
+def school_courses_query(user: User | None = None) -> Select[tuple[Course]]:
+    """The courses of the coordinator's schools: the only way to list them."""
+    return select(Course).where(Course.school_id.in_(coordinated_school_ids(user)))
+
+
+def get_school_course_or_404(course_id: int, user: User | None = None) -> Course:
+    """A course of one of the coordinator's schools; 404 for any other, so nothing leaks."""
+    course = db.session.scalars(
+        school_courses_query(user).where(Course.id == course_id)
+        .options(joinedload(Course.course_type), joinedload(Course.school))).first()
+    if course is None:
+        abort(404)
+    return course
+
+
+def get_school_subject_or_404(course_id: int, subject_id: int, user: User | None = None) -> Subject:
+    course = get_school_course_or_404(course_id, user)
+    subject = db.session.get(Subject, subject_id)
+    if subject is None or subject.course_id != course.id:
+        abort(404)
+    return subject
+
+
+def school_teachers_query(school_id: int) -> Select[tuple[User]]:
+    """The teachers of a school: on its staff, or linked to one of its courses."""
+    staff = select(SchoolMembership.user_id).where(SchoolMembership.school_id == school_id)
+    linked = (select(CourseTeacher.teacher_id).join(Course, Course.id == CourseTeacher.course_id)
+              .where(Course.school_id == school_id))
+    return (select(User).where(User.role == Role.TEACHER,
+                               or_(User.id.in_(staff), User.id.in_(linked)))
+            .order_by(User.full_name))
+
+
+def get_school_teacher_or_404(school_id: int, teacher_id: int) -> User:
+    """A teacher of this school (as school_teachers_query decides); 404 for anyone else."""
+    teacher = db.session.scalars(school_teachers_query(school_id).where(User.id == teacher_id)).first()
+    if teacher is None:
+        abort(404)
+    return teacher
 
 
 def recognised_for_course_type():

@@ -22,6 +22,7 @@ from teacherapp.models import (
     Role,
     Rubric,
     School,
+    SchoolMembership,
     Subject,
     SubjectKind,
     User,
@@ -83,6 +84,21 @@ def teacher(recognised_for: list[CourseType] | None = None, **kw) -> User:
 
 def secretariat(**kw) -> User:
     return user(Role.SECRETARIAT, **kw)
+
+
+def coordinator(schools: list[School] = (), **kw) -> User:
+    """A school coordinator of these schools."""
+    obj = user(Role.SCHOOL_COORDINATOR, **kw)
+    for school_ in schools:
+        member(obj, school_)
+    return obj
+
+
+def member(user_: User, school_: School) -> SchoolMembership:
+    obj = SchoolMembership(user_id=user_.id, school_id=school_.id)
+    db.session.add(obj)
+    db.session.flush()
+    return obj
 
 
 def recognise(teacher_: User, ct: CourseType,

@@ -51,7 +51,7 @@ def test_seed_demo_creates_realistic_data_once(app):
 def test_demo_teachers_see_what_the_readme_says(app):
     app.test_cli_runner().invoke(args=["seed-demo"])
     users = {u.email: u for u in db.session.query(User)}
-    an, bram, els = (users[login.email] for login in DEMO_LOGINS[1:])
+    an, bram, els = (users[login.email] for login in DEMO_LOGINS[1:4])
     an_courses = db.session.scalars(teacher_courses_query(an)).all()
     bram_courses = db.session.scalars(teacher_courses_query(bram)).all()
     assert {c.course_type.code for c in an_courses} == {"S2C", "HR"}
@@ -105,3 +105,35 @@ def test_prune_saves_forgets_old_answers_only(app, make):
     db.session.expire_all()
     assert [k for (k,) in db.session.query(IdempotentSave.key)] == ["recent"]
     assert app.test_cli_runner().invoke(args=["prune-saves", "--days", "-1"]).exit_code != 0
+
+
+def test_demo_coordinators_see_their_own_school(app):
+    from teacherapp.permissions import school_courses_query
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    users = {u.email: u for u in db.session.query(User)}
+    for login, school in zip(DEMO_LOGINS[4:], ("Sint-Jozefscollege", "Koninklijk Atheneum"),
+                             strict=True):
+        coordinator = users[login.email]
+        assert coordinator.role == Role.SCHOOL_COORDINATOR
+        courses = db.session.scalars(school_courses_query(coordinator)).all()
+        assert len(courses) == 2 and {c.school.name for c in courses} == {school}
+
+
+def test_create_a_school_coordinator_of_a_school(app, make):
+    school = make.school(institution_number="012345")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    args = ["create-user", "--email", "spoc@school.test", "--name", "Karen Hendrickx",
+            "--role", "school_coordinator", "--password", "een-lang-wachtwoord-99"]
+    refused = runner.invoke(args=args)
+    assert refused.exit_code != 0 and "--school" in refused.output
+    unknown = runner.invoke(args=[*args, "--school", "999999"])
+    assert unknown.exit_code != 0 and "999999" in unknown.output
+    result = runner.invoke(args=[*args, "--school", "012345"])
+    assert result.exit_code == 0, result.output
+    from teacherapp.permissions import coordinated_school_ids
+
+    user = db.session.query(User).filter_by(email="spoc@school.test").one()
+    assert user.role == Role.SCHOOL_COORDINATOR
+    assert coordinated_school_ids(user) == [school.id]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -333,7 +335,59 @@ _TRIMESTERS = [SelectChoice("", _l("From the date")), SelectChoice("1", _l("Trim
                SelectChoice("2", _l("Trimester 2")), SelectChoice("3", _l("Trimester 3"))]
 
 
-class SubjectForm(FlaskForm):
+class ExamMomentsForm(FlaskForm):
+    """The exam moment of each sitting: the secretariat's subject form and the school
+    coordinator's planning form share these fields and their checks.
+
+    `school_year` and `today`, when set, refuse a date outside the course's school year or a
+    date in the past (a moment already planned may keep its date); `planned` holds those dates.
+    """
+
+    first_date = DateField(_l("1st sitting: exam date"), validators=[Optional()])
+    first_trimester = SelectField(_l("1st sitting: trimester"), choices=_TRIMESTERS,
+                                  coerce=_optional_int, validators=[Optional()])
+    first_time = TimeField(_l("1st sitting: time"), validators=[Optional()])
+    first_place = StringField(_l("1st sitting: place"), validators=[Optional(), _max(200)])
+    second_date = DateField(_l("2nd sitting: exam date"), validators=[Optional()])
+    second_trimester = SelectField(_l("2nd sitting: trimester"), choices=_TRIMESTERS,
+                                   coerce=_optional_int, validators=[Optional()])
+    second_time = TimeField(_l("2nd sitting: time"), validators=[Optional()])
+    second_place = StringField(_l("2nd sitting: place"), validators=[Optional(), _max(200)])
+
+    school_year: str | None = None
+    today: date | None = None
+    planned: dict[int, date] | None = None
+
+    def _check_day(self, sitting: int, day: date | None) -> None:
+        if day is None or self.school_year is None or self.today is None:
+            return
+        problem = logic.exam_moment_problem(day, self.school_year, self.today,
+                                            already_planned=(self.planned or {}).get(sitting) == day)
+        if problem is logic.MomentProblem.IN_THE_PAST:
+            raise ValidationError(_l("This date is in the past."))
+        if problem is logic.MomentProblem.OUTSIDE_SCHOOL_YEAR:
+            raise ValidationError(_l("This date is outside the course's school year %(year)s "
+                                     "(1 September to 31 August).", year=self.school_year))
+
+    def validate_first_date(self, field: Any) -> None:
+        self._check_day(1, field.data)
+
+    def validate_first_trimester(self, field: Any) -> None:
+        if field.data is not None and self.first_date.data is None:
+            raise ValidationError(_l("Fill in the exam date too."))
+
+    def validate_second_trimester(self, field: Any) -> None:
+        if field.data is not None and self.second_date.data is None:
+            raise ValidationError(_l("Fill in the exam date too."))
+
+    def validate_second_date(self, field: Any) -> None:
+        first = self.first_date.data
+        if field.data is not None and first is not None and field.data <= first:
+            raise ValidationError(_l("The 2nd sitting comes after the 1st sitting."))
+        self._check_day(2, field.data)
+
+
+class SubjectForm(ExamMomentsForm):
     name = StringField(_l("Name"), validators=[_required(), _max(120)])
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, label) for k, label in SUBJECT_KIND_LABELS.items()],
                        validators=[InputRequired(REQUIRED)])
@@ -344,12 +398,6 @@ class SubjectForm(FlaskForm):
                             description=_l("Subjects are shown in this order; empty puts it last."))
     rubric_id = SelectField(_l("Rubric"), coerce=_optional_int, validators=[Optional()],
                             description=_l("Optional: a rubric of the same course type suggests the score."))
-    first_date = DateField(_l("1st sitting: exam date"), validators=[Optional()])
-    first_trimester = SelectField(_l("1st sitting: trimester"), choices=_TRIMESTERS,
-                                  coerce=_optional_int, validators=[Optional()])
-    second_date = DateField(_l("2nd sitting: exam date"), validators=[Optional()])
-    second_trimester = SelectField(_l("2nd sitting: trimester"), choices=_TRIMESTERS,
-                                   coerce=_optional_int, validators=[Optional()])
 
     course_id: int | None = None
     editing_id: int | None = None
@@ -371,19 +419,6 @@ class SubjectForm(FlaskForm):
             query = query.where(Subject.id != self.editing_id)
         if db.session.scalar(query.limit(1)) is not None:
             raise ValidationError(_l("This course already has a subject with this name."))
-
-    def validate_first_trimester(self, field: Any) -> None:
-        if field.data is not None and self.first_date.data is None:
-            raise ValidationError(_l("Fill in the exam date too."))
-
-    def validate_second_trimester(self, field: Any) -> None:
-        if field.data is not None and self.second_date.data is None:
-            raise ValidationError(_l("Fill in the exam date too."))
-
-    def validate_second_date(self, field: Any) -> None:
-        first = self.first_date.data
-        if field.data is not None and first is not None and field.data <= first:
-            raise ValidationError(_l("The 2nd sitting comes after the 1st sitting."))
 
 
 class RubricForm(FlaskForm):

@@ -59,6 +59,22 @@ def start_date_fits_school_year(start: date, school_year: str) -> bool:
     return school_year_of(start) == school_year
 
 
+class MomentProblem(enum.StrEnum):
+    IN_THE_PAST = "in_the_past"
+    OUTSIDE_SCHOOL_YEAR = "outside_school_year"
+
+
+def exam_moment_problem(day: date, school_year: str, today: date, *,
+                        already_planned: bool = False) -> MomentProblem | None:
+    """Why an exam moment may not be planned on this day, or None: it lies inside the course's
+    school year, and not in the past (a moment already planned on that day may stay)."""
+    if school_year_of(day) != school_year:
+        return MomentProblem.OUTSIDE_SCHOOL_YEAR
+    if day < today and not already_planned:
+        return MomentProblem.IN_THE_PAST
+    return None
+
+
 class TrackProblem(enum.StrEnum):
     TRACK_2_NEEDS_BK_SCHOOL = "track_2_needs_bk_school"
     TRACK_2_NOT_FOR_COURSE_TYPE = "track_2_not_for_course_type"

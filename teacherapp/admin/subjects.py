@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -13,13 +11,11 @@ from wtforms import SelectChoice
 from teacherapp.admin import bp
 from teacherapp.admin.courses import copy_source_choices
 from teacherapp.admin.crud import Screen, register
+from teacherapp.admin.exam_moments import apply_moments, fill_moments
 from teacherapp.admin.forms import CopySubjectsForm, SubjectForm
 from teacherapp.admin.helpers import (
     get_or_404,
-    record_changes,
     record_create,
-    record_delete,
-    snapshot,
 )
 from teacherapp.admin.logic import (
     SubjectTemplate,
@@ -28,12 +24,11 @@ from teacherapp.admin.logic import (
     plan_subject_copy,
 )
 from teacherapp.extensions import db
-from teacherapp.models import Course, ExamMoment, Exemption, Rubric, Score, Subject
+from teacherapp.models import Course, Exemption, Rubric, Score, Subject
 from teacherapp.permissions import secretariat_required
-from teacherapp.rules import format_score, trimester_of
+from teacherapp.rules import format_score
 
 FIELDS = ["name", "kind", "maximum", "pass_mark", "position", "rubric_id"]
-SITTINGS = {1: "first", 2: "second"}
 
 
 def _subject_form(course: Course, subject: Subject | None = None) -> SubjectForm:
@@ -46,10 +41,7 @@ def _subject_form(course: Course, subject: Subject | None = None) -> SubjectForm
     form.rubric_id.choices = [SelectChoice("", _("No rubric"))] + [
         SelectChoice(r.id, r.name) for r in rubrics]
     if subject is not None and not form.is_submitted():
-        for moment in subject.exam_moments:
-            prefix = SITTINGS[moment.sitting]
-            getattr(form, f"{prefix}_date").data = moment.exam_date
-            getattr(form, f"{prefix}_trimester").data = moment.trimester
+        fill_moments(form, subject)
     return form
 
 
@@ -60,31 +52,6 @@ def _apply(form: SubjectForm, subject: Subject, siblings: list[int]) -> None:
     subject.pass_mark = form.pass_mark.data
     subject.position = form.position.data if form.position.data is not None else next_position(siblings)
     subject.rubric_id = form.rubric_id.data
-
-
-def _apply_moments(form: SubjectForm, subject: Subject) -> None:
-    """Plan, move or clear the exam moment of each sitting; the trimester defaults from the date."""
-    existing = {m.sitting: m for m in subject.exam_moments}
-    for sitting, prefix in SITTINGS.items():
-        day: date | None = getattr(form, f"{prefix}_date").data
-        trimester = getattr(form, f"{prefix}_trimester").data
-        moment = existing.get(sitting)
-        if day is None:
-            if moment is not None:
-                record_delete("exam_moment", moment, f"sitting {sitting}: {moment.exam_date}",
-                              course_id=subject.course_id)
-                subject.exam_moments.remove(moment)
-            continue
-        trimester = trimester or trimester_of(day)
-        if moment is None:
-            moment = ExamMoment(sitting=sitting, exam_date=day, trimester=trimester)
-            subject.exam_moments.append(moment)
-            record_create("exam_moment", moment, ["subject_id", "sitting", "exam_date", "trimester"],
-                          course_id=subject.course_id)
-        else:
-            before = snapshot(moment, ["exam_date", "trimester"])
-            moment.exam_date, moment.trimester = day, trimester
-            record_changes("exam_moment", moment, before, course_id=subject.course_id)
 
 
 def _render_form(form: SubjectForm, course: Course, subject: Subject | None):
@@ -102,7 +69,7 @@ def subject_new(course_id: int):
         _apply(form, subject, [s.position for s in course.subjects])
         db.session.add(subject)
         record_create("subject", subject, FIELDS, course_id=course.id)
-        _apply_moments(form, subject)
+        apply_moments(form, subject)
         db.session.commit()
         flash(_("Subject %(name)s added.", name=subject.name), "success")
         return redirect(url_for("admin.course", course_id=course.id, _anchor="subjects"))
@@ -136,7 +103,7 @@ SCREEN = register(bp, Screen(
     form=lambda subject: _subject_form(subject.course, subject),
     apply=lambda form, subject: _apply(
         form, subject, [s.position for s in subject.course.subjects if s.id != subject.id]),
-    fields=FIELDS, refuse_edit=_highest_score_fits, finish=_apply_moments,
+    fields=FIELDS, refuse_edit=_highest_score_fits, finish=apply_moments,
     course_of=lambda subject: subject.course_id,
     context=lambda subject: {"course": subject.course, "subject": subject},
     label=lambda subject: subject.name,

@@ -66,6 +66,9 @@ class OverviewFilters:
     trimester: int | None = None
     track: int | None = None
     search: str = ""
+    # A school coordinator's overview: only these schools' courses (None: every school).
+    school_ids: tuple[int, ...] | None = None
+
 
 
 @dataclass(frozen=True)
@@ -108,10 +111,16 @@ class OverviewPage:
         return self.overall.courses
 
 
-def filter_choices() -> tuple[list[str], list[School], list[CourseType]]:
-    years = list(db.session.scalars(
-        select(Course.school_year).distinct().order_by(Course.school_year.desc())))
-    schools = list(db.session.scalars(select(School).order_by(School.name)))
+def filter_choices(school_ids: tuple[int, ...] | None = None
+                   ) -> tuple[list[str], list[School], list[CourseType]]:
+    """The filters' choices; limited to these schools (and their courses' years) if given."""
+    years_query = select(Course.school_year).distinct().order_by(Course.school_year.desc())
+    schools_query = select(School).order_by(School.name)
+    if school_ids is not None:
+        years_query = years_query.where(Course.school_id.in_(school_ids))
+        schools_query = schools_query.where(School.id.in_(school_ids))
+    years = list(db.session.scalars(years_query))
+    schools = list(db.session.scalars(schools_query))
     types = list(db.session.scalars(select(CourseType).order_by(CourseType.name)))
     return years, schools, types
 
@@ -145,6 +154,8 @@ def _course_rows(filters: OverviewFilters):
         stmt = stmt.where(Course.school_year == filters.school_year)
     if filters.school_id:
         stmt = stmt.where(Course.school_id == filters.school_id)
+    if filters.school_ids is not None:
+        stmt = stmt.where(Course.school_id.in_(filters.school_ids))
     if filters.course_type_id:
         stmt = stmt.where(Course.course_type_id == filters.course_type_id)
     if filters.track:

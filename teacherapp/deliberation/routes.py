@@ -61,7 +61,7 @@ def _reopen_url(course_id: int, sitting: int) -> str | None:
 
 
 @bp.context_processor
-def _deliberation_words() -> dict:
+def deliberation_words() -> dict:
     return {"Action": Action, "RowProblem": RowProblem, "ROW_PROBLEMS": ROW_PROBLEMS,
             "FIELD_NAMES": FIELD_NAMES, "ACTION_NAMES": ACTION_NAMES,
             "import_value": _import_value, "reopen_url": _reopen_url,
@@ -75,8 +75,10 @@ def _int_arg(name: str, allowed: range | None = None) -> int | None:
     return value if allowed is None or value in allowed else None
 
 
-def _filter_form(form_class: type[FilterForm]) -> FilterForm:
-    years, schools, types = filter_choices()
+def filter_form(form_class: type[FilterForm], school_ids: tuple[int, ...] | None = None
+                ) -> FilterForm:
+    """The filters from the query string; a coordinator's choices only show her schools."""
+    years, schools, types = filter_choices(school_ids)
     form = form_class(request.args)
     form.school_year.choices = [SelectChoice("", _("All school years"))] + [
         SelectChoice(y) for y in years]
@@ -89,7 +91,7 @@ def _filter_form(form_class: type[FilterForm]) -> FilterForm:
     return form
 
 
-def _school_year(form: FilterForm) -> str | None:
+def school_year_filter(form: FilterForm) -> str | None:
     year = form.school_year.data or None
     return year if year in {choice.value for choice in form.school_year.choices} else None
 
@@ -103,31 +105,37 @@ def _overview_order() -> OverviewOrder:
 
 
 def _overview_url(**changes: object) -> str:
-    """This overview's URL (filters, sort, page) with some arguments changed."""
+    """This overview's URL (filters, sort, page) with some arguments changed: the
+    secretariat's or a school coordinator's, whichever is being shown."""
     arguments = {k: v for k, v in request.args.items() if v != ""}
     arguments.update({k: v for k, v in changes.items()})
-    return url_for("deliberation.overview", **{k: v for k, v in arguments.items()
-                                               if v is not None})
+    return url_for(request.endpoint, **{k: v for k, v in arguments.items() if v is not None})
+
+
+def render_overview(school_ids: tuple[int, ...] | None = None, **extra: object):
+    """The year overview: every course, or (a school coordinator's) only these schools'."""
+    form = filter_form(OverviewForm, school_ids)
+    form.validate()
+    filters = OverviewFilters(school_year_filter(form), _int_arg("school"),
+                              _int_arg("course_type"), _int_arg("trimester", range(1, 4)),
+                              _int_arg("track", range(1, 3)), (form.q.data or "")[:100],
+                              school_ids)
+    order = _overview_order()
+    result = load_overview(filters, order)
+    return render_page_or_partial("deliberation/overview.html", "deliberation/_overview_lines.html",
+                                  form=form, result=result, lines=result.lines, order=order,
+                                  SortKey=SortKey, overview_url=_overview_url, **extra)
 
 
 @bp.route("/overview")
 @secretariat_required
 def overview():
-    form = _filter_form(OverviewForm)
-    form.validate()
-    filters = OverviewFilters(_school_year(form), _int_arg("school"), _int_arg("course_type"),
-                              _int_arg("trimester", range(1, 4)), _int_arg("track", range(1, 3)),
-                              (form.q.data or "")[:100])
-    order = _overview_order()
-    result = load_overview(filters, order)
-    return render_page_or_partial("deliberation/overview.html", "deliberation/_overview_lines.html",
-                                  form=form, result=result, lines=result.lines, order=order,
-                                  SortKey=SortKey, overview_url=_overview_url)
+    return render_overview()
 
 
 def _export_filters(form: ExportForm) -> export_module.ExportFilters:
     return export_module.ExportFilters(
-        school_year=_school_year(form), trimester=_int_arg("trimester", range(1, 4)),
+        school_year=school_year_filter(form), trimester=_int_arg("trimester", range(1, 4)),
         course_type_id=_int_arg("course_type"), school_id=_int_arg("school"),
         sitting=_int_arg("sitting", range(1, 3)),
         include_unsubmitted=request.args.get("include_unsubmitted") in ("y", "1", "on", "true"))
@@ -136,7 +144,7 @@ def _export_filters(form: ExportForm) -> export_module.ExportFilters:
 @bp.route("/export")
 @secretariat_required
 def export():
-    form = _filter_form(ExportForm)
+    form = filter_form(ExportForm)
     filters = _export_filters(form)
     lines, courses = export_module.count_rows(filters)
     return render_page_or_partial("deliberation/export.html", "deliberation/_export_count.html",
@@ -187,7 +195,7 @@ def _download_name(filters: export_module.ExportFilters, extension: str) -> str:
 @bp.route("/export/download")
 @secretariat_required
 def export_download():
-    form = _filter_form(ExportForm)
+    form = filter_form(ExportForm)
     filters = _export_filters(form)
     words = _words()
     if request.args.get("file_format") == "csv":

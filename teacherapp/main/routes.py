@@ -12,9 +12,14 @@ from teacherapp.redirects import safe_next_url
 @login_required
 def home():
     """A teacher's start page: their course cards. The secretariat starts on the year
-    overview, one table for every course (the cards are at /courses/)."""
+    overview, one table for every course (the cards are at /courses/); a school coordinator
+    on her schools and their courses."""
     if current_user.is_secretariat:
         return redirect(url_for("deliberation.overview"))
+    if current_user.is_school_coordinator:
+        from teacherapp.school.routes import render_school_home
+
+        return render_school_home()
     return render_my_courses()
 
 

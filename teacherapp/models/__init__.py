@@ -25,7 +25,14 @@ from teacherapp.models.evaluation import (
     Subject,
     Submission,
 )
-from teacherapp.models.people import Enrolment, GenericTestResult, Pupil, Recognition, User
+from teacherapp.models.people import (
+    Enrolment,
+    GenericTestResult,
+    Pupil,
+    Recognition,
+    SchoolMembership,
+    User,
+)
 from teacherapp.models.xapi import XapiAgentLink, XapiStatement, XapiStatementActor
 
 __all__ = [
@@ -55,6 +62,7 @@ __all__ = [
     "Role",
     "Rubric",
     "School",
+    "SchoolMembership",
     "Score",
     "SkillAssessment",
     "Subject",

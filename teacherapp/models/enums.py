@@ -10,6 +10,8 @@ from teacherapp.rules import Absence  # noqa: F401  (the rules own the absence c
 class Role(enum.StrEnum):
     TEACHER = "teacher"
     SECRETARIAT = "secretariat"
+    # The school's own coordinator (SPOC): plans exam moments and links teachers for her schools.
+    SCHOOL_COORDINATOR = "school_coordinator"
 
 
 class RecognitionBasis(enum.StrEnum):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -121,6 +121,9 @@ class ExamMoment(db.Model):
     sitting: Mapped[int]
     exam_date: Mapped[date]
     trimester: Mapped[int]
+    # Planned by the school: the hour and the place (sports hall, pool) of the exam.
+    start_time: Mapped[time | None]
+    place: Mapped[str | None] = mapped_column(String(200))
 
     subject: Mapped[Subject] = relationship(back_populates="exam_moments")
 

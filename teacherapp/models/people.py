@@ -1,4 +1,4 @@
-"""Users (teachers and secretariat), their recognition, pupils and enrolments."""
+"""Users (teachers, school coordinators and secretariat), their schools, their recognition, pupils and enrolments."""
 
 from __future__ import annotations
 
@@ -49,12 +49,32 @@ class User(UserMixin, db.Model):
     def is_secretariat(self) -> bool:
         return self.role == Role.SECRETARIAT
 
+    @property
+    def is_school_coordinator(self) -> bool:
+        return self.role == Role.SCHOOL_COORDINATOR
+
     def get_id(self) -> str:
         # The session version is part of the id, so a bumped version logs old cookies out.
         return f"{self.id}:{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class SchoolMembership(db.Model):
+    """A user belongs to a school: a coordinator works for it (one school, or a few of a school
+    group); a teacher is on its staff, so the coordinator may link them to its courses."""
+
+    __tablename__ = "school_membership"
+    __table_args__ = (UniqueConstraint("user_id", "school_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship()
+    school: Mapped[School] = relationship()
 
 
 class Recognition(db.Model):

@@ -122,3 +122,16 @@ def test_generated_passwords_follow_the_policy_and_differ():
 ])
 def test_at_most_two_decimals_even_for_huge_numbers(text, expected):
     assert logic.has_at_most_two_decimals(Decimal(text)) is expected
+
+
+@pytest.mark.parametrize(("day", "planned", "expected"), [
+    (date(2026, 12, 10), False, None),
+    (date(2027, 8, 31), False, None),  # the school year's last day
+    (date(2026, 11, 30), False, logic.MomentProblem.IN_THE_PAST),
+    (date(2026, 11, 30), True, None),  # already planned on that day: may stay
+    (date(2027, 9, 1), False, logic.MomentProblem.OUTSIDE_SCHOOL_YEAR),
+    (date(2026, 8, 31), True, logic.MomentProblem.OUTSIDE_SCHOOL_YEAR),
+])
+def test_an_exam_moment_lies_in_the_school_year_and_not_in_the_past(day, planned, expected):
+    assert logic.exam_moment_problem(day, "2026-2027", date(2026, 12, 1),
+                                     already_planned=planned) is expected

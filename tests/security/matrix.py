@@ -20,7 +20,12 @@ from tests.security.route_table import ARGUMENTS, NOT_IDS, Access, Route
 from tests.security.world import MACHINE_TOKEN, World, log_in_as
 
 MUTATING = ("POST", "PUT", "PATCH", "DELETE")
-ACTORS = ("anonymous", "teacher_a", "teacher_b", "secretariat")
+# The secretariat stays last: a route's last allowed actor makes the final (real) write.
+ACTORS = ("anonymous", "teacher_a", "teacher_b", "coordinator_a", "coordinator_b", "secretariat")
+COORDINATORS = ("coordinator_a", "coordinator_b")
+# A coordinator is no linked teacher: a course page refuses her, with 403 (teachers-only
+# routes) or 404 (she may not know the course exists).
+REFUSED = (403, 404)
 
 
 def collect_rules() -> list[Rule]:
@@ -55,6 +60,7 @@ def csrf_for(client: FlaskClient) -> str:
 
 def make_actors(app: Flask, world: World) -> dict[str, Actor]:
     users = {"anonymous": None, "teacher_a": world.a.teacher, "teacher_b": world.b.teacher,
+             "coordinator_a": world.a.coordinator, "coordinator_b": world.b.coordinator,
              "secretariat": world.secretariat}
     actors = {}
     for name, user in users.items():
@@ -64,8 +70,8 @@ def make_actors(app: Flask, world: World) -> dict[str, Actor]:
     return actors
 
 
-def expectation(route: Route, actor: str) -> str | int:
-    """'allow', or the status code that refuses this actor."""
+def expectation(route: Route, actor: str) -> str | int | tuple[int, ...]:
+    """'allow', or the status code (or codes) that refuse this actor."""
     access = route.access
     if access is Access.PUBLIC:
         return "allow"
@@ -77,9 +83,15 @@ def expectation(route: Route, actor: str) -> str | int:
         return "allow"
     if access is Access.SECRETARIAT:
         return "allow" if actor == "secretariat" else 403
+    if access is Access.COORDINATOR:
+        return "allow" if actor in COORDINATORS else 403
+    if access is Access.SCHOOL:  # side A's ids
+        return {"coordinator_a": "allow", "coordinator_b": 404}.get(actor, 403)
     if access is Access.TEACHER:
-        return 403 if actor == "secretariat" else "allow"
+        return 403 if actor in ("secretariat", *COORDINATORS) else "allow"
     # Access.COURSE: side A's ids
+    if actor in COORDINATORS:
+        return REFUSED
     if actor == "teacher_a":
         return "allow"
     if actor == "teacher_b":

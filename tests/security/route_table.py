@@ -1,5 +1,8 @@
 """Who may use which route: ONE table for the whole application.
 
+Six actors: anonymous, teacher A and teacher B (two schools), the school coordinators of
+side A's and side B's schools, and the secretariat.
+
 Every endpoint in app.url_map must be listed here; an endpoint that is missing fails
 tests/security/test_route_matrix.py until someone classifies it. That is the point: a new
 route is never reachable across teachers, without login or without CSRF by accident.
@@ -26,6 +29,10 @@ class Access(enum.Enum):
     TEACHER = "teachers only (secretariat gets 403)"
     SECRETARIAT = "the VTS secretariat only (teachers get 403)"
     MACHINE = "a machine with an integration token (Bearer), no cookies"
+    # A school coordinator's pages about one object of her school: the coordinator of side A's
+    # school may, the coordinator of side B's school gets 404, teachers and the secretariat 403.
+    SCHOOL = "the coordinator of the object's school (another school's coordinator gets 404)"
+    COORDINATOR = "school coordinators only, each about her own schools (others get 403)"
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class Route:
 
 P, L, C, T, S, M = (Access.PUBLIC, Access.LOGIN, Access.COURSE, Access.TEACHER,
                     Access.SECRETARIAT, Access.MACHINE)
+SC, CO = Access.SCHOOL, Access.COORDINATOR
 
 # URL argument name -> its value in side A (or B). A new argument name fails the matrix
 # until it is added here.
@@ -206,4 +214,15 @@ ROUTES.update({
         S, data=lambda w, s: {"school_grade": "5", "school_semester": "1"}),
     "admin.generic_test_add": Route(
         S, data=lambda w, s: {"taken_on": "2026-12-04", "passed": "yes"}),
+})
+
+# The school coordinator's area: her schools' courses, exam moments, teachers and overview.
+ROUTES.update({
+    "school.index": Route(CO),
+    "school.overview": Route(CO),
+    "school.course": Route(SC),
+    "school.exam_moments": Route(SC, data=lambda w, s: {
+        "first_date": "", "second_date": "", "first_place": "Sporthal"}),
+    "school.teacher_link": Route(SC, data=lambda w, s: {"teacher_id": str(s.teacher.id)}),
+    "school.teacher_unlink": Route(SC),
 })

@@ -59,7 +59,8 @@ def test_only_machine_routes_are_csrf_exempt():
 
 @pytest.mark.parametrize("rule", RULES, ids=RULE_IDS)
 def test_route_refuses_everyone_who_may_not_use_it(app, rule):
-    """Anonymous, teacher B (another school) and the wrong role, with side A's ids."""
+    """Anonymous, teacher B and coordinator B (another school) and the wrong role, with side
+    A's ids."""
     route = ROUTES.get(rule.endpoint)
     if route is None:
         pytest.fail(f"{rule.endpoint} is not classified in tests/security/route_table.py")
@@ -91,6 +92,10 @@ def test_route_refuses_everyone_who_may_not_use_it(app, rule):
             if not is_login_redirect(response):
                 failures.append(f"{label} {url}: expected a redirect to login, got "
                                 f"{describe(response)}")
+        elif isinstance(expected, tuple):
+            if response.status_code not in expected:
+                failures.append(f"{label} {url}: expected one of {expected}, got "
+                                f"{describe(response)}")
         elif response.status_code != expected:
             failures.append(f"{label} {url}: expected {expected}, got {describe(response)}")
 
@@ -106,16 +111,18 @@ def test_route_refuses_everyone_who_may_not_use_it(app, rule):
                 failures.append(f"{actor_name} {method} {url}: refused call CHANGED the database")
                 baseline = database_digest()
 
-    # 2. Teacher A with one id swapped for teacher B's object: 404, nothing changed.
-    if route.access in (Access.COURSE, Access.TEACHER):
+    # 2. Teacher A (or school A's coordinator) with one id swapped for side B's object: 404,
+    # nothing changed.
+    if route.access in (Access.COURSE, Access.TEACHER, Access.SCHOOL):
+        owner = "coordinator_a" if route.access is Access.SCHOOL else "teacher_a"
         for name in swappable_ids(rule):
             mixed = build_url(app, rule, url_args(rule, world, swap=name))
             for method, htmx in iter_calls(rule):
-                response = call(actors["teacher_a"], method, mixed, data=data, htmx=htmx,
+                response = call(actors[owner], method, mixed, data=data, htmx=htmx,
                                 route=route)
-                check(f"teacher_a with B's {name} {method}", response, 404, url=mixed)
+                check(f"{owner} with B's {name} {method}", response, 404, url=mixed)
                 if database_digest() != baseline:
-                    failures.append(f"teacher_a {method} {mixed}: cross-teacher write")
+                    failures.append(f"{owner} {method} {mixed}: cross-school write")
                     baseline = database_digest()
 
     # 3. Those who may use it: not refused, no server error, and a GET changes nothing.

@@ -1,6 +1,7 @@
 """A small world of two schools, each with its own teacher, course and everything in it.
 
-Side A belongs to teacher A; side B to teacher B at another school. The route matrix
+Side A belongs to teacher A; side B to teacher B at another school. Each school has its
+own school coordinator. The route matrix
 calls every route with side A's ids as teacher B (must be refused) and, for routes with
 several ids, as teacher A with one id swapped for side B's (must be refused too).
 """
@@ -67,6 +68,7 @@ class Side:
     exemption: Exemption
     submission: Submission
     content_item: ContentItem
+    coordinator: User  # the school coordinator of this side's school
 
 
 @dataclass
@@ -120,9 +122,10 @@ def _side(label: str, text_value: str) -> Side:
     db.session.add(ContentView(pupil_id=pupil.id, content_item_id=item.id, first_viewed_at=now,
                                last_viewed_at=now, progress=40, completed=False))
     db.session.flush()
+    coordinator = factories.coordinator([school], full_name=f"Coordinator {label} {text_value}"[:200])
     return Side(school, ct, teacher, recognition, course, pupil, enrolment, subject,
                 subject_exempt, rubric, criterion, level, score, assessment, exemption,
-                submission, item)
+                submission, item, coordinator)
 
 
 def build_world(text_a: str = "Alfa", text_b: str = "Bravo") -> World:

@@ -1,0 +1,7 @@
+"""The school coordinator's area: her schools' courses, exam moments, teachers and overview."""
+
+from flask import Blueprint
+
+bp = Blueprint("school", __name__)
+
+from teacherapp.school import routes  # noqa: E402,F401
