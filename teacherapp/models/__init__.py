@@ -26,9 +26,27 @@ from teacherapp.models.evaluation import (
     Submission,
 )
 from teacherapp.models.people import Enrolment, GenericTestResult, Pupil, Recognition, User
+from teacherapp.models.rounds import (
+    Attest,
+    AttestJob,
+    Decision,
+    DecisionOverride,
+    DeliberationRound,
+    JobState,
+    RoundCourse,
+    SchoolAttests,
+)
 from teacherapp.models.xapi import XapiAgentLink, XapiStatement, XapiStatementActor
 
 __all__ = [
+    "Attest",
+    "AttestJob",
+    "Decision",
+    "DecisionOverride",
+    "DeliberationRound",
+    "JobState",
+    "RoundCourse",
+    "SchoolAttests",
     "Absence",
     "AssessmentContext",
     "AuditEvent",
