@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import segno
-from flask import render_template, url_for
+from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import select
 from weasyprint import HTML
 
@@ -40,7 +41,10 @@ class AttestPage:
 
 
 def verification_url(base_url: str, number: str) -> str:
-    return base_url.rstrip("/") + url_for("main.attests.verify", number=number)
+    """The public page of an attest under `base_url`; built from the URL map, so that a
+    worker without a request (the command) builds it too."""
+    path = current_app.url_map.bind("localhost").build("main.attests.verify", {"number": number})
+    return base_url.rstrip("/") + path
 
 
 def load_pages(base_url: str, *, round_id: int | None = None, school_id: int | None = None,
@@ -73,6 +77,8 @@ def load_pages(base_url: str, *, round_id: int | None = None, school_id: int | N
 
 
 def render_pdf(pages: list[AttestPage], cover: bool = True) -> bytes:
-    """One PDF: a cover list when asked, then one A4 page per attest."""
-    html = render_template("rounds/print.html", pages=pages, cover=cover)
+    """One PDF, in Dutch whoever asks (also a worker without a request): a cover list when
+    asked, then one A4 page per attest."""
+    with force_locale("nl"):
+        html = render_template("rounds/print.html", pages=pages, cover=cover)
     return HTML(string=html).write_pdf()
