@@ -41,7 +41,7 @@ def create_job(round_id: int, base_url: str) -> AttestJob:
 
 def start(job_id: int) -> None:
     """After the commit: run the job as configured."""
-    runner = current_app.config.get("ATTEST_JOB_RUNNER", "thread")
+    runner = current_app.config["ATTEST_JOB_RUNNER"]
     if runner == "inline":
         run_job(job_id)
     elif runner == "thread":
@@ -81,6 +81,7 @@ def run_job(job_id: int) -> bool:
         db.session.commit()
         for school_id in schools:
             pages = load_pages(job.base_url, round_id=job.round_id, school_id=school_id)
+            db.session.commit()  # no transaction stays open while WeasyPrint works
             db.session.add(SchoolAttests(job_id=job.id, school_id=school_id,
                                          attest_count=len(pages), pdf=render_pdf(pages)))
             job.done += 1

@@ -12,7 +12,7 @@ from teacherapp.rounds import public_bp
 
 
 @public_bp.route("/attest/<number>")
-@limiter.limit(lambda: current_app.config.get("ATTEST_VERIFY_LIMIT", "30 per minute"))
+@limiter.limit(lambda: current_app.config["ATTEST_VERIFY_LIMIT"])
 def verify(number: str):
     if len(number) > 32:
         abort(404)

@@ -18,7 +18,7 @@ from tests.deliberation.helpers import scored_course
 def inline_jobs(app):
     app.config["ATTEST_JOB_RUNNER"] = "inline"
     yield
-    app.config.pop("ATTEST_JOB_RUNNER")
+    app.config["ATTEST_JOB_RUNNER"] = "thread"
 
 
 def _confirmed(auth, make, **kw):
@@ -155,7 +155,7 @@ def test_the_cli_prints_queued_jobs(app, data_app, auth, make):
     try:
         auth.post(f"/admin/rounds/{rc.round_id}/print")
     finally:
-        app.config.pop("ATTEST_JOB_RUNNER")
+        app.config["ATTEST_JOB_RUNNER"] = "thread"
     db.session.expire_all()
     assert db.session.scalar(select(AttestJob.state)) == JobState.QUEUED
     result = data_app.test_cli_runner().invoke(args=["deliberation", "print-attests"])
@@ -184,3 +184,20 @@ def test_a_teacher_may_not_revoke(client, auth, make):
     auth.login(teacher)
     assert auth.post(f"/admin/rounds/attests/{attest.id}/revoke", {"reason": "x"}).status_code == 403
     assert _attest(pupils["Zoë"]).revoked_at is None
+
+
+def test_by_default_a_thread_prints_while_the_request_returns(client, auth, make):
+    import time
+
+    rc, _pupils, _ = _confirmed(auth, make)
+    response = auth.post(f"/admin/rounds/{rc.round_id}/print")
+    assert response.status_code == 303
+    for _ in range(200):
+        db.session.expire_all()
+        if db.session.scalar(select(AttestJob.state)) in (JobState.DONE, JobState.FAILED):
+            break
+        db.session.commit()
+        time.sleep(0.1)
+    assert db.session.scalar(select(AttestJob.state)) == JobState.DONE
+    html = client.get(f"/admin/rounds/{rc.round_id}").get_data(as_text=True)
+    assert "Klaar: 1 scholen" in html and "hx-trigger" not in html
