@@ -76,8 +76,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['enrolment_id'], ['enrolment.id'], name=op.f('fk_attest_enrolment_id_enrolment')),
     sa.ForeignKeyConstraint(['round_course_id'], ['round_course.id'], name=op.f('fk_attest_round_course_id_round_course')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attest')),
-    sa.UniqueConstraint('number', name=op.f('uq_attest_number')),
-    sa.UniqueConstraint('round_course_id', 'enrolment_id', name=op.f('uq_attest_round_course_id_enrolment_id'))
+    sa.UniqueConstraint('number', name=op.f('uq_attest_number'))
     )
     with op.batch_alter_table('attest', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attest_enrolment_id'), ['enrolment_id'], unique=False)

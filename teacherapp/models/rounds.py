@@ -83,10 +83,10 @@ class DecisionOverride(db.Model):
 
 class Attest(db.Model):
     """A certificate issued to a pupil who passed a confirmed course. The number is random,
-    so that the public verification page cannot be walked."""
+    so that the public verification page cannot be walked. A revoked attest stays; passing
+    again after it brings a new one with a new number."""
 
     __tablename__ = "attest"
-    __table_args__ = (UniqueConstraint("round_course_id", "enrolment_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)

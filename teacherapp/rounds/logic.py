@@ -120,7 +120,7 @@ def course_table(round_course: RoundCourse) -> tuple[list[Subject], list[PupilLi
     overrides = {o.enrolment_id: o for o in db.session.scalars(select(DecisionOverride).where(
         DecisionOverride.round_course_id == round_course.id))}
     attests = {a.enrolment_id: a for a in db.session.scalars(select(Attest).where(
-        Attest.round_course_id == round_course.id))}
+        Attest.round_course_id == round_course.id).order_by(Attest.id))}  # the newest wins
     lines = []
     for r in rows:
         cells = []

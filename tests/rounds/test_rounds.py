@@ -191,3 +191,23 @@ def test_a_post_without_csrf_changes_nothing(client, auth, make):
     response = client.post(f"/admin/rounds/{rc.round_id}/courses/{rc.id}/confirm")
     assert response.status_code == 400
     assert _round_course(course).confirmed_on is None
+
+
+def test_a_pupil_passing_again_after_a_revoked_attest_gets_a_new_number(client, auth, make):
+    course, _subjects, pupils, _ = scored_course(make)
+    auth.login(make.secretariat())
+    _open(auth)
+    rc = _round_course(course)
+    base = f"/admin/rounds/{rc.round_id}/courses/{rc.id}"
+    auth.post(f"{base}/confirm")
+    first = db.session.scalar(select(Attest).where(Attest.enrolment_id == pupils["Zoë"].id))
+    auth.post(f"/admin/rounds/attests/{first.id}/revoke", {"reason": "verkeerde naam"})
+    auth.post(f"{base}/reopen", {"reason": "naam verbeterd"})
+    assert auth.post(f"{base}/confirm").status_code == 303
+    db.session.expire_all()
+    zoe = db.session.scalars(select(Attest).where(Attest.enrolment_id == pupils["Zoë"].id)
+                             .order_by(Attest.id)).all()
+    assert len(zoe) == 2 and zoe[0].revoked_at is not None and zoe[1].revoked_at is None
+    assert zoe[0].number != zoe[1].number
+    html = client.get(base).get_data(as_text=True)
+    assert zoe[1].number in html and zoe[0].number not in html
