@@ -103,14 +103,28 @@ def gather(round_id: int):
     return redirect(url_for(".show", round_id=round_.id), 303)
 
 
+def _with_ids(form, suffix: str):
+    """The same field names on every row (what the POST reads), but ids of their own, so
+    that each label points at its own field."""
+    for field in form:
+        if field.type not in ("CSRFTokenField", "HiddenField"):
+            field.id = field.label.field_id = f"{field.name}-{suffix}"
+    return form
+
+
 def _course_page(round_course: RoundCourse, status: int = 200, override_form=None,
                  reopen_form=None, override_for: int | None = None):
     subjects, lines = logic.course_table(round_course)
+    overrides = {line.enrolment_id: _with_ids(
+        override_form if override_for == line.enrolment_id and override_form
+        else OverrideForm(formdata=None), str(line.enrolment_id)) for line in lines}
+    revokes = {line.attest.id: _with_ids(ReasonForm(formdata=None), f"attest-{line.attest.id}")
+               for line in lines if line.attest}
     return render_template(
         "rounds/course.html", rc=round_course, subjects=subjects, lines=lines,
         decision_names=DECISION_NAMES, reasons_text=reasons_text, confirm_form=ConfirmForm(),
-        override_form=override_form or OverrideForm(), override_for=override_for,
-        reopen_form=reopen_form or ReasonForm(), revoke_form=ReasonForm()), status
+        override_forms=overrides, override_for=override_for, revoke_forms=revokes,
+        reopen_form=reopen_form or ReasonForm()), status
 
 
 @bp.route("/<int:round_id>/courses/<int:rc_id>")

@@ -75,6 +75,8 @@ def test_the_course_table_shows_results_and_proposed_decisions(client, auth, mak
     assert "Aerts, Zoë" in html and "Dubois, Lien" in html
     assert "geslaagd" in html and "nog niet volledig" in html
     assert "scores nog niet ingediend bij VTS" in html or "nog geen resultaat" in html
+    for pupil in pupils.values():  # a form per pupil, each label pointing at its own field
+        assert f'for="reason-{pupil.id}"' in html and f'id="reason-{pupil.id}"' in html
 
 
 def test_confirming_issues_attests_to_those_who_passed_and_freezes_the_course(
@@ -116,6 +118,7 @@ def test_an_override_needs_a_reason_and_decides_the_attest(client, auth, make):
     url = f"/admin/rounds/{rc.round_id}/courses/{rc.id}/pupils/{pupils['Arne'].id}/override"
     response = auth.post(url, {"decision": "passed", "reason": ""})
     assert response.status_code == 422
+    assert f'id="reason-{pupils["Arne"].id}-error">Geef een reden.' in response.get_data(as_text=True)
     assert db.session.scalar(select(DecisionOverride)) is None
     response = auth.post(url, {"decision": "passed", "reason": "Afwezig met attest; herkansing ok"})
     assert response.status_code == 303
