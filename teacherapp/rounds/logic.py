@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload
 
 from teacherapp import audit
 from teacherapp.certificates import load_eligibility
@@ -209,6 +210,8 @@ def round_summary(round_: DeliberationRound) -> list[tuple[RoundCourse, int, int
             select(Attest.round_course_id).join(RoundCourse, RoundCourse.id == Attest.round_course_id)
             .where(RoundCourse.round_id == round_.id, Attest.revoked_at.is_(None))):
         attests[rc_id] += 1
-    courses = db.session.scalars(select(RoundCourse).where(RoundCourse.round_id == round_.id)
-                                 .order_by(RoundCourse.id)).all()
+    courses = db.session.scalars(
+        select(RoundCourse).where(RoundCourse.round_id == round_.id).order_by(RoundCourse.id)
+        .options(joinedload(RoundCourse.course).joinedload(Course.course_type),
+                 joinedload(RoundCourse.course).joinedload(Course.school))).all()
     return [(rc, pupils[rc.course_id], attests[rc.id]) for rc in courses]

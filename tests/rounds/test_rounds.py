@@ -214,3 +214,22 @@ def test_a_pupil_passing_again_after_a_revoked_attest_gets_a_new_number(client, 
     assert zoe[0].number != zoe[1].number
     html = client.get(base).get_data(as_text=True)
     assert zoe[1].number in html and zoe[0].number not in html
+
+
+def test_the_round_page_reads_in_a_fixed_number_of_queries(client, auth, make,
+                                                            count_statements):
+    for n in range(3):
+        scored_course(make, ct=make.course_type(f"K{n}"))
+    auth.login(make.secretariat())
+    _open(auth)
+    round_id = db.session.scalar(select(DeliberationRound.id))
+    with count_statements() as three:
+        html = client.get(f"/admin/rounds/{round_id}").get_data(as_text=True)
+    assert html.count("te bevestigen") == 3
+    scored_course(make, ct=make.course_type("K9"))
+    db.session.commit()
+    auth.post(f"/admin/rounds/{round_id}/gather")
+    with count_statements() as four:
+        html = client.get(f"/admin/rounds/{round_id}").get_data(as_text=True)
+    assert html.count("te bevestigen") == 4
+    assert four.count == three.count
