@@ -14,13 +14,6 @@ from teacherapp.models import Attest, AttestJob, AuditEvent, JobState, RoundCour
 from tests.deliberation.helpers import scored_course
 
 
-@pytest.fixture
-def inline_jobs(app):
-    app.config["ATTEST_JOB_RUNNER"] = "inline"
-    yield
-    app.config["ATTEST_JOB_RUNNER"] = "thread"
-
-
 def _confirmed(auth, make, **kw):
     """A confirmed course of a first-trimester round: Zoë and Hélène hold attests."""
     course, _subjects, pupils, teacher = scored_course(make, **kw)
@@ -115,7 +108,7 @@ def test_the_verification_page_is_rate_limited(database_url, client, auth, make)
     assert statuses == [200, 200, 200, 429, 429]
 
 
-def test_printing_makes_one_pdf_per_school_with_a_cover_list(client, auth, make, inline_jobs):
+def test_printing_makes_one_pdf_per_school_with_a_cover_list(client, auth, make):
     rc, pupils, _ = _confirmed(auth, make)
     response = auth.post(f"/admin/rounds/{rc.round_id}/print")
     assert response.status_code == 303
@@ -155,7 +148,7 @@ def test_the_cli_prints_queued_jobs(app, data_app, auth, make):
     try:
         auth.post(f"/admin/rounds/{rc.round_id}/print")
     finally:
-        app.config["ATTEST_JOB_RUNNER"] = "thread"
+        app.config["ATTEST_JOB_RUNNER"] = "inline"
     db.session.expire_all()
     assert db.session.scalar(select(AttestJob.state)) == JobState.QUEUED
     result = data_app.test_cli_runner().invoke(args=["deliberation", "print-attests"])
@@ -186,11 +179,15 @@ def test_a_teacher_may_not_revoke(client, auth, make):
     assert _attest(pupils["Zoë"]).revoked_at is None
 
 
-def test_by_default_a_thread_prints_while_the_request_returns(client, auth, make):
+def test_by_default_a_thread_prints_while_the_request_returns(app, client, auth, make):
     import time
 
     rc, _pupils, _ = _confirmed(auth, make)
-    response = auth.post(f"/admin/rounds/{rc.round_id}/print")
+    app.config["ATTEST_JOB_RUNNER"] = "thread"  # the default outside the tests
+    try:
+        response = auth.post(f"/admin/rounds/{rc.round_id}/print")
+    finally:
+        app.config["ATTEST_JOB_RUNNER"] = "inline"
     assert response.status_code == 303
     for _ in range(200):
         db.session.expire_all()
