@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app teacherapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-postgres setup setup-dev chromium db demo lint translations-missing clean
+.PHONY: run test test-postgres setup setup-dev chromium pdf-libs db demo lint translations-missing clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -32,18 +32,24 @@ db: setup
 demo: db
 	$(FLASK) seed-demo
 
-run: demo
+run: pdf-libs demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# WeasyPrint draws the attests with Pango and HarfBuzz from Debian.
+pdf-libs:
+	@ldconfig -p | grep -q libpangoft2-1.0.so.0 && ldconfig -p | grep -q libharfbuzz-subset.so.0 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; fi; }
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
-test: setup-dev chromium
+test: setup-dev chromium pdf-libs
 	$(BIN)/pytest -q
 
-test-postgres: setup-dev chromium
+test-postgres: setup-dev chromium pdf-libs
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest -q
 
 lint: setup-dev

@@ -96,6 +96,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         # teacher behind one address, so the per-address limit is far higher.
         "LOGIN_LIMIT_ACCOUNT": os.environ.get("LOGIN_LIMIT_ACCOUNT", "10 per minute"),
         "LOGIN_LIMIT_ADDRESS": os.environ.get("LOGIN_LIMIT_ADDRESS", "200 per minute"),
+        "ATTEST_JOB_RUNNER": os.environ.get("ATTEST_JOB_RUNNER", "thread"),
+        "ATTEST_VERIFY_LIMIT": os.environ.get("ATTEST_VERIFY_LIMIT", "30 per minute"),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         "SQL_ECHO": _bool("SQL_ECHO", False),

@@ -34,6 +34,7 @@ def _test_config(url: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret",
         "RATELIMIT_ENABLED": False,
+        "ATTEST_JOB_RUNNER": "inline",  # no thread outlives its test
     }
 
 

@@ -1,7 +1,10 @@
-"""The secretariat's imports, year overview and exports for deliberation."""
+"""The secretariat's imports, year overview and exports for deliberation, and its rounds."""
 
 from flask import Blueprint
 
-bp = Blueprint("deliberation", __name__)
+from teacherapp.rounds import bp as rounds_bp
 
-from teacherapp.deliberation import import_routes, routes  # noqa: E402,F401
+bp = Blueprint("deliberation", __name__)
+bp.register_blueprint(rounds_bp)
+
+from teacherapp.deliberation import cli, import_routes, routes  # noqa: E402,F401

@@ -33,9 +33,27 @@ from teacherapp.models.people import (
     SchoolMembership,
     User,
 )
+from teacherapp.models.rounds import (
+    Attest,
+    AttestJob,
+    Decision,
+    DecisionOverride,
+    DeliberationRound,
+    JobState,
+    RoundCourse,
+    SchoolAttests,
+)
 from teacherapp.models.xapi import XapiAgentLink, XapiStatement, XapiStatementActor
 
 __all__ = [
+    "Attest",
+    "AttestJob",
+    "Decision",
+    "DecisionOverride",
+    "DeliberationRound",
+    "JobState",
+    "RoundCourse",
+    "SchoolAttests",
     "Absence",
     "AssessmentContext",
     "AuditEvent",

@@ -14,6 +14,7 @@ from teacherapp.extensions import db
 from teacherapp.models import Course, Enrolment, Pupil, Subject, Submission, SubmissionState
 from teacherapp.permissions import get_course_or_404, secretariat_required
 from teacherapp.progress import SittingProgress, load_sitting_progress
+from teacherapp.rounds.logic import frozen_by
 from teacherapp.rules import SITTINGS
 from teacherapp.scoring import bp
 from teacherapp.scoring.forms import ReopenForm, SubmitForm
@@ -103,6 +104,10 @@ def reopen(course_id: int, sitting: int):
     lock_course(course.id)
     progress = _progress(course, sitting)
     form = ReopenForm()
+    if frozen_by(course.id) is not None:
+        flash(_("Not reopened: the deliberation of this course is confirmed. Reopen the course "
+                "in its deliberation round first, with a reason."), "error")
+        return _page(course, sitting, progress, 409, form)
     if not progress.is_submitted:
         flash(_("This sitting is not submitted, so there is nothing to reopen."), "error")
         return _page(course, sitting, progress, 422, form)

@@ -83,6 +83,11 @@ ARGUMENTS: dict[str, Callable[[World, Side], Any]] = {
     "key": lambda w, s: "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f",
     "token": lambda w, s: "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f",
     "filename": lambda w, s: "app.css",
+    "round_id": lambda w, s: s.round_course.round_id,
+    "rc_id": lambda w, s: s.round_course.id,
+    "attest_id": lambda w, s: s.attest.id,
+    "job_id": lambda w, s: s.job.id,
+    "number": lambda w, s: s.attest.number,
 }
 
 
@@ -99,7 +104,7 @@ def _seen_exemption(s: Side) -> str:
 
 
 # Arguments that are not object ids: never swapped between sides.
-NOT_IDS = {"sitting", "context", "key", "token", "filename"}
+NOT_IDS = {"sitting", "context", "key", "token", "filename", "number"}
 
 
 def _score(w: World, s: Side) -> dict[str, Any]:
@@ -225,4 +230,25 @@ ROUTES.update({
         "first_date": "", "second_date": "", "first_place": "Sporthal"}),
     "school.teacher_link": Route(SC, data=lambda w, s: {"teacher_id": str(s.teacher.id)}),
     "school.teacher_unlink": Route(SC),
+})
+
+# Deliberation rounds and attests: the secretariat's; the verification page is public.
+ROUTES.update({
+    "main.attests.verify": Route(P),
+    "deliberation.rounds.index": Route(S),
+    "deliberation.rounds.open_round": Route(
+        S, data=lambda w, s: {"school_year": "2030-2031", "trimester": "3"}),
+    "deliberation.rounds.show": Route(S),
+    "deliberation.rounds.gather": Route(S),
+    "deliberation.rounds.course": Route(S),
+    "deliberation.rounds.confirm": Route(S),
+    "deliberation.rounds.reopen": Route(S, data=lambda w, s: {"reason": "route matrix"}),
+    "deliberation.rounds.override": Route(
+        S, data=lambda w, s: {"decision": "passed", "reason": "route matrix"}),
+    "deliberation.rounds.revoke": Route(S, data=lambda w, s: {"reason": "route matrix"}),
+    "deliberation.rounds.attest_pdf": Route(S, json=True),
+    "deliberation.rounds.print_attests": Route(S),
+    "deliberation.rounds.job_status": Route(S),
+    "deliberation.rounds.school_pdf": Route(S, json=True),
+    "deliberation.rounds.job_zip": Route(S, json=True),
 })

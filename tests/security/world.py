@@ -21,21 +21,27 @@ from teacherapp.content.tokens import hash_token
 from teacherapp.extensions import db
 from teacherapp.models import (
     AssessmentContext,
+    Attest,
+    AttestJob,
     ContentItem,
     ContentKind,
     ContentView,
     Course,
     CourseType,
     Criterion,
+    DeliberationRound,
     Enrolment,
     Exemption,
     ExemptionKind,
     IntegrationToken,
+    JobState,
     Level,
     Pupil,
     Recognition,
+    RoundCourse,
     Rubric,
     School,
+    SchoolAttests,
     Score,
     SkillAssessment,
     Subject,
@@ -69,6 +75,9 @@ class Side:
     submission: Submission
     content_item: ContentItem
     coordinator: User  # the school coordinator of this side's school
+    round_course: RoundCourse
+    attest: Attest
+    job: AttestJob
 
 
 @dataclass
@@ -123,9 +132,26 @@ def _side(label: str, text_value: str) -> Side:
                                last_viewed_at=now, progress=40, completed=False))
     db.session.flush()
     coordinator = factories.coordinator([school], full_name=f"Coordinator {label} {text_value}"[:200])
+    # A deliberation round of its own (side A trimester 1, B 2), the course not confirmed yet,
+    # an attest issued earlier and a finished print job.
+    round_ = DeliberationRound(school_year="2026-2027", trimester=1 if label == "A" else 2)
+    db.session.add(round_)
+    db.session.flush()
+    round_course = RoundCourse(round_id=round_.id, course_id=course.id)
+    db.session.add(round_course)
+    db.session.flush()
+    attest = Attest(number=f"ROUTE-MATRIX-{label}", round_course_id=round_course.id,
+                    enrolment_id=enrolment.id, deliberated_on=date(2026, 12, 18))
+    job = AttestJob(round_id=round_.id, state=JobState.DONE, base_url="http://localhost/",
+                    done=1, total=1)
+    db.session.add_all([attest, job])
+    db.session.flush()
+    db.session.add(SchoolAttests(job_id=job.id, school_id=school.id, attest_count=1,
+                                 pdf=b"%PDF-1.7 route matrix"))
+    db.session.flush()
     return Side(school, ct, teacher, recognition, course, pupil, enrolment, subject,
                 subject_exempt, rubric, criterion, level, score, assessment, exemption,
-                submission, item, coordinator)
+                submission, item, coordinator, round_course, attest, job)
 
 
 def build_world(text_a: str = "Alfa", text_b: str = "Bravo") -> World:
