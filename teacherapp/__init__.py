@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from teacherapp.errors import bp as errors_bp
     from teacherapp.main import bp as main_bp
     from teacherapp.offline import bp as offline_bp
+    from teacherapp.school import bp as school_bp
     from teacherapp.scoring import bp as scoring_bp
 
     app.register_blueprint(errors_bp)
@@ -96,6 +97,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(deliberation_bp, url_prefix="/admin")
     app.register_blueprint(auditlog_bp, url_prefix="/admin/audit")
+    # The school coordinator's area: her schools' courses, exam moments, teachers, overview.
+    app.register_blueprint(school_bp, url_prefix="/school")
     app.register_blueprint(content_bp)
     # The xAPI Statements resource for the content platform, and the secretariat's screen for
     # statements whose person or activity is not known yet.
