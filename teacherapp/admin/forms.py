@@ -320,7 +320,8 @@ class CourseForm(FlaskForm):
 
 
 class TeacherLinkForm(FlaskForm):
-    teacher_id = IntegerField(validators=[InputRequired(REQUIRED)])
+    # An id the database's integer column can hold: a larger one is simply not a teacher.
+    teacher_id = IntegerField(validators=[InputRequired(REQUIRED), NumberRange(1, 2**31 - 1)])
 
 
 class CopySubjectsForm(FlaskForm):

@@ -327,3 +327,15 @@ def test_the_teacher_sees_the_planned_time_and_place_on_the_course_card(client, 
     auth.login(school_x["recognised"])
     page = client.get("/").get_data(as_text=True)
     assert "09:30" in page and "Sporthal De Kuil" in page
+
+
+def test_a_teacher_id_beyond_the_database_integer_is_refused_not_a_500(auth, make):
+    """Found by the fuzz on PostgreSQL: an id no integer column holds is no teacher."""
+    from tests.factories import coordinator
+
+    ct = make.course_type()
+    course = make.course(ct)
+    auth.login(coordinator([course.school]))
+    response = auth.post(f"/school/courses/{course.id}/teachers",
+                         {"teacher_id": str(2**63)})
+    assert response.status_code < 500
