@@ -28,12 +28,15 @@ LOGOUT_ENDPOINT = "auth.logout"
 
 def _user_id() -> int:
     """The logged-in user's id, read from the session's identity map: no query, so it also
-    works while the answer to a failed request is sent (the database may be gone)."""
-    if not current_user or not current_user.is_authenticated:
+    works while the answer to a failed request is sent (the database may be gone), and a
+    save's committed (expired) user is not loaded again just to be named in a header."""
+    if not current_user:
         return 0
     state = inspect(current_user._get_current_object(), raiseerr=False)
     if state is not None and state.identity:
-        return int(state.identity[0])
+        return int(state.identity[0])  # only a loaded, active user is ever current_user
+    if not current_user.is_authenticated:
+        return 0
     return int(current_user.id)
 
 
