@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
 from typing import Any
@@ -77,8 +78,29 @@ def load_eligibility(enrolments: Iterable[int] | Select) -> dict[int, Eligibilit
     return result
 
 
-def _load(among: Callable[[Any], Any]) -> dict[int, Eligibility]:
-    """Eligibility of the enrolments whose id satisfies `among(column)`."""
+def facts_of(*, track: int, paid: bool, birth_date: date, course_start: date, minimum_age: int,
+             passed_before: bool, phasing_out: bool, admission_requirement: bool,
+             admission_requirement_met: bool | None, submitted_sittings: frozenset[int],
+             generic_test_taken: bool, curriculum_completed: bool) -> EligibilityFacts:
+    """An enrolment's facts for the rule, all but its subjects (the export reads those in its
+    own pass, and so these facts from its own lines)."""
+    return EligibilityFacts(
+        track=track, is_paid=paid,
+        age_admitted=is_age_admitted(birth_date, course_start.year, minimum_age),
+        passed_before=passed_before, phasing_out=phasing_out,
+        admission_requirement=admission_requirement,
+        admission_requirement_met=admission_requirement_met,
+        submitted_sittings=submitted_sittings, generic_test_taken=generic_test_taken,
+        curriculum_completed=curriculum_completed)
+
+
+def generic_test_taken():
+    """SQL: whether the enrolment has a generic competence test result."""
+    return select(GenericTestResult.id).where(
+        GenericTestResult.enrolment_id == Enrolment.id).exists()
+
+
+def _facts_without_subjects(among: Callable[[Any], Any]) -> dict[int, tuple[int, EligibilityFacts]]:
     enrolments = db.session.execute(
         select(Enrolment.id, Enrolment.course_id, Course.track, Enrolment.paid_at,
                Enrolment.passed_before, Enrolment.phasing_out, Pupil.birth_date,
@@ -89,6 +111,32 @@ def _load(among: Callable[[Any], Any]) -> dict[int, Eligibility]:
         .join(Course, Course.id == Enrolment.course_id)
         .join(CourseType, CourseType.id == Course.course_type_id)
         .where(among(Enrolment.id))).all()
+    courses = select(Enrolment.course_id).where(among(Enrolment.id))
+    submitted: dict[int, set[int]] = defaultdict(set)
+    for course_id, sitting in db.session.execute(
+            select(Submission.course_id, Submission.sitting)
+            .where(Submission.course_id.in_(courses),
+                   Submission.state == SubmissionState.SUBMITTED)):
+        submitted[course_id].add(sitting)
+    sittings = {course_id: frozenset(found) for course_id, found in submitted.items()}
+    tested = set(db.session.scalars(
+        select(GenericTestResult.enrolment_id).distinct()
+        .where(among(GenericTestResult.enrolment_id))))
+    return {row.id: (row.course_id, facts_of(
+        track=row.track, paid=row.paid_at is not None, birth_date=row.birth_date,
+        course_start=row.start_date, minimum_age=row.minimum_age,
+        passed_before=row.passed_before, phasing_out=row.phasing_out,
+        admission_requirement=bool(row.admission_requirement),
+        admission_requirement_met=row.admission_requirement_met,
+        submitted_sittings=sittings.get(row.course_id, frozenset()),
+        generic_test_taken=row.id in tested,
+        curriculum_completed=row.curriculum_completed_on is not None,
+    )) for row in enrolments}
+
+
+def _load(among: Callable[[Any], Any]) -> dict[int, Eligibility]:
+    """Eligibility of the enrolments whose id satisfies `among(column)`."""
+    facts = _facts_without_subjects(among)
     courses = select(Enrolment.course_id).where(among(Enrolment.id))
     subjects: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     for subject_id, course_id, pass_mark in db.session.execute(
@@ -105,34 +153,12 @@ def _load(among: Callable[[Any], Any]) -> dict[int, Eligibility]:
     exempt = {(enrolment_id, subject_id) for enrolment_id, subject_id in db.session.execute(
         select(Exemption.enrolment_id, Exemption.subject_id)
         .where(among(Exemption.enrolment_id)))}
-    submitted: dict[int, set[int]] = defaultdict(set)
-    for course_id, sitting in db.session.execute(
-            select(Submission.course_id, Submission.sitting)
-            .where(Submission.course_id.in_(courses),
-                   Submission.state == SubmissionState.SUBMITTED)):
-        submitted[course_id].add(sitting)
-    tested = set(db.session.scalars(
-        select(GenericTestResult.enrolment_id).distinct()
-        .where(among(GenericTestResult.enrolment_id))))
-    result = {}
-    for row in enrolments:
-        facts = EligibilityFacts(
-            track=row.track, is_paid=row.paid_at is not None,
-            age_admitted=is_age_admitted(row.birth_date, row.start_date.year, row.minimum_age),
-            passed_before=row.passed_before, phasing_out=row.phasing_out,
-            admission_requirement=bool(row.admission_requirement),
-            admission_requirement_met=row.admission_requirement_met,
-            subjects=tuple(
-                SubjectOutcome(pass_mark, marks.get((row.id, subject_id, 1)),
-                               marks.get((row.id, subject_id, 2)),
-                               (row.id, subject_id) in exempt)
-                for subject_id, pass_mark in subjects[row.course_id]),
-            submitted_sittings=frozenset(submitted[row.course_id]),
-            generic_test_taken=row.id in tested,
-            curriculum_completed=row.curriculum_completed_on is not None,
-        )
-        result[row.id] = certificate_eligibility(facts)
-    return result
+    return {enrolment_id: certificate_eligibility(replace(base, subjects=tuple(
+        SubjectOutcome(pass_mark, marks.get((enrolment_id, subject_id, 1)),
+                       marks.get((enrolment_id, subject_id, 2)),
+                       (enrolment_id, subject_id) in exempt)
+        for subject_id, pass_mark in subjects[course_id])))
+        for enrolment_id, (course_id, base) in facts.items()}
 
 
 def record_generic_test_result(enrolment: Enrolment, passed: bool, score: Decimal | None,

@@ -521,33 +521,47 @@ class Eligibility:
         return not self.reasons
 
 
-def _course_reasons(facts: EligibilityFacts) -> list[NotEligible]:
+@dataclass(frozen=True)
+class SubjectStanding:
+    """What one subject of an enrolment contributes to its certificate."""
+
+    result: Result  # the final result over both sittings
+    needs_second: bool  # its second sitting counts (taken after a first not passed)
+
+
+def subject_standing(subject: SubjectOutcome) -> SubjectStanding:
+    first = sitting_result(subject.first, subject.pass_mark)
+    return SubjectStanding(
+        result=final_subject_result(subject.first, subject.second, subject.pass_mark,
+                                    subject.exempt),
+        needs_second=(not subject.exempt and may_take_second_sitting(first)
+                      and subject.second is not None and not subject.second.is_empty))
+
+
+def _course_reasons(standings: tuple[SubjectStanding, ...],
+                    submitted_sittings: frozenset[int]) -> list[NotEligible]:
     """The track-1 course itself: every subject passed or exempt, the scores submitted."""
-    if not facts.subjects:
+    if not standings:
         return [NotEligible.NO_SUBJECTS]
     reasons: list[NotEligible] = []
-    results = []
-    needs_second = False
-    for subject in facts.subjects:
-        result = final_subject_result(subject.first, subject.second, subject.pass_mark,
-                                      subject.exempt)
-        results.append(result)
-        first = sitting_result(subject.first, subject.pass_mark)
-        needs_second |= (not subject.exempt and may_take_second_sitting(first)
-                         and subject.second is not None and not subject.second.is_empty)
+    results = [standing.result for standing in standings]
     overall = course_result(results)
     if overall == CourseResult.FAILED:
         reasons.append(NotEligible.SUBJECT_FAILED)
     elif overall == CourseResult.INCOMPLETE:
         reasons.append(NotEligible.RESULT_INCOMPLETE)
-    counted = {1, 2} if needs_second else {1}
-    if any(r != Result.EXEMPT for r in results) and not counted <= facts.submitted_sittings:
+    counted = {1, 2} if any(standing.needs_second for standing in standings) else {1}
+    if any(r != Result.EXEMPT for r in results) and not counted <= submitted_sittings:
         reasons.append(NotEligible.NOT_SUBMITTED)
     return reasons
 
 
-def certificate_eligibility(facts: EligibilityFacts) -> Eligibility:
+def certificate_eligibility(facts: EligibilityFacts,
+                            standings: tuple[SubjectStanding, ...] | None = None) -> Eligibility:
     """Who gets a certificate (attest), and why not: every reason, for the whole enrolment.
+
+    `standings`: `subject_standing` of each of `facts.subjects`, when the caller has them
+    already (the export works out each distinct line once); derived from the facts otherwise.
 
     The one rule behind the pupil page, the year overview and every export; it always sees
     every subject of the enrolment, never a filtered selection.
@@ -580,7 +594,9 @@ def certificate_eligibility(facts: EligibilityFacts) -> Eligibility:
             reasons.append(NotEligible.CURRICULUM_NOT_COMPLETED)
     else:
         certificate = Certificate.TRACK_1
-        reasons.extend(_course_reasons(facts))
+        if standings is None:
+            standings = tuple(map(subject_standing, facts.subjects))
+        reasons.extend(_course_reasons(standings, facts.submitted_sittings))
         if not facts.generic_test_taken:
             reasons.append(NotEligible.NO_GENERIC_TEST)
     return Eligibility(certificate, tuple(reasons))

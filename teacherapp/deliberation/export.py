@@ -27,7 +27,12 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.types import NullType
 from xlsxwriter.worksheet import Worksheet
 
-from teacherapp.certificates import load_eligibility
+from teacherapp.certificates import (
+    admitted_minimum_age,
+    facts_of,
+    generic_test_taken,
+    load_eligibility,
+)
 from teacherapp.deliberation.logic import counted_score
 from teacherapp.extensions import db
 from teacherapp.models import (
@@ -47,10 +52,16 @@ from teacherapp.models import (
 )
 from teacherapp.rules import (
     Absence,
+    Eligibility,
+    EligibilityFacts,
     Mark,
     Result,
+    SubjectOutcome,
+    SubjectStanding,
+    certificate_eligibility,
     course_result,
     final_subject_result,
+    subject_standing,
 )
 from teacherapp.spreadsheet_text import neutralise_formula
 
@@ -186,6 +197,10 @@ def line_statement(filters: ExportFilters) -> Select:
             Pupil.first_name, Pupil.vts_account_id, _raw(Pupil.birth_date), _raw(s1.value),
             _raw(s1.absence), _raw(s2.value), _raw(s2.absence), _raw(Exemption.kind),
             Exemption.reason, Enrolment.phasing_out,
+            # what the certificate rule needs of the enrolment (certificates.facts_of)
+            _raw(Course.start_date), admitted_minimum_age(),
+            CourseType.admission_requirement.is_not(None), Enrolment.admission_requirement_met,
+            Enrolment.curriculum_completed_on.is_not(None), generic_test_taken(),
         ))
         .outerjoin(s1, and_(s1.enrolment_id == Enrolment.id, s1.subject_id == Subject.id,
                             s1.sitting == 1))
@@ -278,6 +293,8 @@ class SubjectCells:
     middle: tuple  # subject, maximum, pass mark, trimester of the first sitting
     trimester_2: object
     tail: tuple  # both submissions: the last 6 cells
+    track: int
+    submitted: frozenset[int]  # the sittings of its course submitted to VTS
 
 
 @dataclass
@@ -335,6 +352,8 @@ class ExportSource:
                       cell(_local(at_1) if submitted_1 else None),
                       yes_no[submitted_2], cell((by_2 or "") if submitted_2 else ""),
                       cell(_local(at_2) if submitted_2 else None)),
+                track=track,
+                submitted=frozenset(s for s, done in ((1, submitted_1), (2, submitted_2)) if done),
             )
         return subjects
 
@@ -374,11 +393,9 @@ class ExportSource:
             found = reasons[key] = cell(reason)
             return found
 
-        eligibility = load_eligibility(enrolment_statement(self.filters))
         certificates: dict[tuple, tuple] = {}
 
-        def certificate_of(phasing_out: bool, enrolment_id: int) -> tuple:
-            found = eligibility.get(enrolment_id)
+        def certificate_cells(phasing_out: bool, found: Eligibility | None) -> tuple:
             reasons = found.reasons if found is not None else ()
             key = (phasing_out, found is not None and found.eligible, reasons)
             if key not in certificates:
@@ -386,29 +403,90 @@ class ExportSource:
                                      cell("; ".join(words.reasons[r.value] for r in reasons)))
             return certificates[key]
 
+        # Eligibility is over the whole enrolment. Without a trimester filter the lines hold
+        # every subject of each enrolment, so it is worked out from them in this same pass
+        # (one subject_standing per distinct line, one rule call per distinct enrolment);
+        # with one, it is loaded for the whole enrolments (certificates.load_eligibility).
+        whole_enrolments = self.filters.trimester is None
+        loaded = {} if whole_enrolments else load_eligibility(enrolment_statement(self.filters))
+        standings: dict[tuple, SubjectStanding] = {}
+        decided: dict[tuple, Eligibility] = {}
+
+        def standing_of(key: tuple) -> SubjectStanding:
+            value_1, absence_1, value_2, absence_2, pass_mark, exempt = key
+            found = standings[key] = subject_standing(SubjectOutcome(
+                pass_mark, _mark(_points(value_1), Absence(absence_1) if absence_1 else None, True),
+                _mark(_points(value_2), Absence(absence_2) if absence_2 else None, True), exempt))
+            return found
+
+        def eligibility_of(enrolment_id: int, facts: EligibilityFacts | None,
+                           its_standings: tuple) -> Eligibility | None:
+            if facts is None:
+                return loaded.get(enrolment_id)
+            key = (facts, its_standings)
+            found = decided.get(key)
+            if found is None:
+                found = decided[key] = certificate_eligibility(facts, its_standings)
+            return found
+
         result = db.session.connection().execute(line_statement(self.filters).execution_options(
             yield_per=YIELD_PER, stream_results=True))
         current = None
+        current_phasing_out = False
+        current_facts: EligibilityFacts | None = None
         pupil: tuple = ()
-        certificate: tuple = ()
+        # One enrolment's lines wait until its last subject is read: their last cells say
+        # whether the whole enrolment leads to a certificate.
+        waiting: list[tuple] = []
+        waiting_standings: list[SubjectStanding] = []
+
+        def release() -> Iterator:
+            certificate = certificate_cells(current_phasing_out, eligibility_of(
+                current, current_facts, tuple(waiting_standings)))
+            for first_cells, why, subject, outcome, exempt, paid in waiting:
+                cells = (*first_cells, *certificate, why)
+                if detail:
+                    yield ExportLine(cells, current, subject, outcome, exempt, paid, certificate)
+                else:
+                    yield cells
+            waiting.clear()
+            waiting_standings.clear()
+
         # A batch at a time: iterating the result row by row costs a fetch call per row.
         no_score = {why: cell(word) for why, word in words.no_score.items()}
         for (enrolment_id, subject_id, paid, passed_before, last_name, first_name,
              vts_account_id, birth_date, value_1, absence_1, value_2, absence_2, kind,
-             reason, phasing_out) in chain.from_iterable(result.partitions()):
+             reason, phasing_out, course_start, minimum_age, admission_requirement,
+             admission_requirement_met, curriculum_completed, tested,
+             ) in chain.from_iterable(result.partitions()):
             subject = subjects[subject_id]
             if enrolment_id != current:  # lines come grouped by enrolment
+                if waiting:
+                    yield from release()
                 current = enrolment_id
+                current_phasing_out = bool(phasing_out)
                 day = days.get(birth_date)
                 if day is None:
                     day = days[birth_date] = cell(_day(birth_date))
                 pupil = (cell(last_name), cell(first_name), cell(vts_account_id or ""), day,
                          yes_no[bool(paid)])
-                certificate = certificate_of(bool(phasing_out), enrolment_id)
+                current_facts = facts_of(
+                    track=subject.track, paid=bool(paid), birth_date=_day(birth_date),
+                    course_start=_day(course_start), minimum_age=minimum_age,
+                    passed_before=bool(passed_before), phasing_out=current_phasing_out,
+                    admission_requirement=bool(admission_requirement),
+                    admission_requirement_met=(None if admission_requirement_met is None
+                                               else bool(admission_requirement_met)),
+                    submitted_sittings=subject.submitted, generic_test_taken=bool(tested),
+                    curriculum_completed=bool(curriculum_completed),
+                ) if whole_enrolments else None
             exempt = kind is not None
             key = (value_1, absence_1, subject.visible_1, value_2, absence_2, subject.visible_2,
                    subject.pass_mark, exempt)
             outcome = outcomes.get(key) or outcome_of(key)
+            if whole_enrolments:
+                marks = (value_1, absence_1, value_2, absence_2, subject.pass_mark, exempt)
+                waiting_standings.append(standings.get(marks) or standing_of(marks))
             if exempt:
                 reason_cell = reasons.get((kind, reason)) or reason_of((kind, reason))
             else:
@@ -422,14 +500,12 @@ class ExportSource:
                     why = no_score.get("passed_before", empty)
                 elif not paid:
                     why = no_score.get("unpaid", empty)
-            cells = (*subject.head, *pupil, *subject.middle, outcome.score_1,
-                     subject.trimester_2, outcome.score_2, outcome.result_word,
-                     outcome.exempt_word, reason_cell, *subject.tail, *certificate, why)
-            if detail:
-                yield ExportLine(cells, enrolment_id, subject, outcome, exempt, bool(paid),
-                                 certificate)
-            else:
-                yield cells
+            first_cells = (*subject.head, *pupil, *subject.middle, outcome.score_1,
+                           subject.trimester_2, outcome.score_2, outcome.result_word,
+                           outcome.exempt_word, reason_cell, *subject.tail)
+            waiting.append((first_cells, why, subject, outcome, exempt, bool(paid)))
+        if waiting:
+            yield from release()
 
 
 # ---------------------------------------------------------------- CSV
