@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app teacherapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Two pytest-xdist workers: the machine's two cores (each gets its own PostgreSQL database).
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-postgres setup setup-dev chromium pdf-libs db demo lint translations-missing clean
 
@@ -47,10 +49,10 @@ chromium:
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
 test: setup-dev chromium pdf-libs
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 test-postgres: setup-dev chromium pdf-libs
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest -q
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: setup-dev
 	$(BIN)/ruff check teacherapp tests bench

@@ -110,7 +110,10 @@ def export(database_url: str, kind: str) -> dict:
     out = subprocess.run([sys.executable, "-m", "bench.export_probe", database_url, kind],
                          cwd=REPO, capture_output=True, text=True, timeout=600)
     if out.returncode != 0:
-        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr else "failed"}
+        # SQLAlchemy ends its messages with a "(Background on this error ...)" line: skip it.
+        lines = [line for line in out.stderr.strip().splitlines()
+                 if line.strip() and not line.startswith("(Background on this error")]
+        return {"error": lines[-1][:300] if lines else "failed"}
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
