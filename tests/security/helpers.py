@@ -11,6 +11,13 @@ from teacherapp import create_app
 TEST_SECRET = "test-secret"
 
 
+def redis_test_url() -> str:
+    """A Redis database of this test process's own (15, 14, ... per pytest-xdist worker):
+    a limiter test resets its storage, which must not clear another worker's counters."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return f"redis://127.0.0.1:6379/{15 - int(worker.removeprefix('gw')) % 8}"
+
+
 def make_app(database_url: str, **config) -> Flask:
     """A separate app on the test database, e.g. with the rate limiter switched on."""
     return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,

@@ -9,7 +9,7 @@ import pytest
 from teacherapp.extensions import db, limiter
 from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD
-from tests.security.helpers import make_app, production_app
+from tests.security.helpers import make_app, production_app, redis_test_url
 from tests.security.test_login_throttling import _redis_running
 
 
@@ -17,7 +17,7 @@ from tests.security.test_login_throttling import _redis_running
 def limited_app(request, database_url):
     if request.param == "redis" and not _redis_running():
         pytest.skip("no Redis on 127.0.0.1:6379")
-    storage = "memory://" if request.param == "memory" else "redis://127.0.0.1:6379/15"
+    storage = "memory://" if request.param == "memory" else redis_test_url()
     app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage,
                    # An hour, not a minute: a fixed window that ends mid-test would reset it.
                    LOGIN_LIMIT_ACCOUNT="10 per hour", LOGIN_LIMIT_ADDRESS="100 per hour")

@@ -12,7 +12,7 @@ from teacherapp.extensions import db, limiter
 from teacherapp.models import AuditEvent
 from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD
-from tests.security.helpers import make_app
+from tests.security.helpers import make_app, redis_test_url
 
 THROTTLED = "Te veel mislukte aanmeldpogingen"
 
@@ -29,7 +29,7 @@ def _redis_running() -> bool:
 def limited_client(request, database_url):
     if request.param == "redis" and not _redis_running():
         pytest.skip("no Redis on 127.0.0.1:6379")
-    storage = "memory://" if request.param == "memory" else "redis://127.0.0.1:6379/15"
+    storage = "memory://" if request.param == "memory" else redis_test_url()
     app = make_app(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage,
                    LOGIN_LIMIT_ACCOUNT="10 per minute", LOGIN_LIMIT_ADDRESS="30 per minute")
     limiter.reset()  # Redis keeps counters between tests and runs
