@@ -37,12 +37,12 @@ from teacherapp.models import (
     SubmissionState,
 )
 from teacherapp.rules import (
+    PHASING_OUT_LAST_SCHOOL_YEAR,
     Absence,
     Certificate,
     Eligibility,
     EligibilityFacts,
     Mark,
-    PHASING_OUT_LAST_SCHOOL_YEAR,
     NotEligible,
     SubjectOutcome,
     certificate_eligibility,

@@ -30,7 +30,6 @@ from teacherapp.models import (
 from teacherapp.models.types import utcnow
 from teacherapp.rounds.printing import load_pages, render_pdf
 
-
 # The error of a job declared interrupted (its worker stopped beating).
 INTERRUPTED = "interrupted"
 

@@ -26,7 +26,6 @@ from teacherapp.models import (
     School,
 )
 
-
 # The one template words each kind of attest: its title and what it certifies.
 KIND_TITLES = {
     AttestKind.REGULAR: _l("Certificate"),
