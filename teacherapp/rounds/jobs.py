@@ -13,7 +13,7 @@ import threading
 import zipfile
 from datetime import datetime, timedelta
 
-from flask import Flask, Response, abort, current_app
+from flask import Flask, Response, current_app
 from sqlalchemy import func, select, update
 
 from teacherapp import audit
@@ -158,11 +158,21 @@ def zip_of(job: AttestJob) -> bytes:
     return buffer.getvalue()
 
 
-def school_pdf_response(job_id: int, school_id: int) -> Response:
-    """One school's PDF of a job as a download (the secretariat's and the coordinator's);
-    404 when the job has none for that school."""
-    row = db.session.scalar(select(SchoolAttests).where(
-        SchoolAttests.job_id == job_id, SchoolAttests.school_id == school_id)) or abort(404)
+def latest_done_jobs(round_ids: list[int]) -> dict[int, int]:
+    """Each round's newest finished print job: the one whose PDFs are handed out."""
+    return dict(db.session.execute(
+        select(AttestJob.round_id, func.max(AttestJob.id))
+        .where(AttestJob.round_id.in_(round_ids), AttestJob.state == JobState.DONE)
+        .group_by(AttestJob.round_id)).all())
+
+
+def school_attests(job_id: int, school_id: int) -> SchoolAttests | None:
+    return db.session.scalar(select(SchoolAttests).where(
+        SchoolAttests.job_id == job_id, SchoolAttests.school_id == school_id))
+
+
+def pdf_response(row: SchoolAttests) -> Response:
+    """One school's PDF of a job as a download (the secretariat's and the coordinator's)."""
     return Response(row.pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{pdf_name(row)}"'})
 

@@ -270,7 +270,7 @@ def restart_job(round_id: int, job_id: int):
 @secretariat_required
 def school_pdf(round_id: int, job_id: int, school_id: int):
     job = _job_or_404(round_id, job_id)
-    return jobs.school_pdf_response(job.id, school_id)
+    return jobs.pdf_response(jobs.school_attests(job.id, school_id) or abort(404))
 
 
 @bp.route("/<int:round_id>/jobs/<int:job_id>.zip")
