@@ -33,6 +33,7 @@ from teacherapp.rounds.forms import (
     ReasonForm,
 )
 from teacherapp.rounds.printing import load_pages, render_pdf
+from teacherapp.scoring.messages import RESULT_TEXT
 from teacherapp.write_locks import lock_course
 
 
@@ -124,6 +125,7 @@ def _course_page(round_course: RoundCourse, status: int = 200, override_form=Non
     return render_template(
         "rounds/course.html", rc=round_course, subjects=subjects, lines=lines,
         decision_names=DECISION_NAMES, reasons_text=reasons_text, confirm_form=ConfirmForm(),
+        result_text=RESULT_TEXT,
         override_forms=overrides, override_for=override_for, revoke_forms=revokes,
         reopen_form=reopen_form or ReasonForm()), status
 
