@@ -37,6 +37,7 @@ from teacherapp.models import (
     SubmissionState,
 )
 from teacherapp.rules import (
+    PHASING_OUT_LAST_SCHOOL_YEAR,
     Absence,
     Certificate,
     Eligibility,
@@ -46,6 +47,7 @@ from teacherapp.rules import (
     SubjectOutcome,
     certificate_eligibility,
     is_age_admitted,
+    school_year_of,
 )
 
 GENERIC_TEST_SOURCES = ("form", "import", "xapi")
@@ -81,7 +83,7 @@ def load_eligibility(enrolments: Iterable[int] | Select) -> dict[int, Eligibilit
 def facts_of(*, track: int, paid: bool, birth_date: date, course_start: date, minimum_age: int,
              passed_before: bool, phasing_out: bool, admission_requirement: bool,
              admission_requirement_met: bool | None, submitted_sittings: frozenset[int],
-             generic_test_taken: bool, curriculum_completed: bool) -> EligibilityFacts:
+             generic_test_taken: bool, curriculum_completed_on: date | None) -> EligibilityFacts:
     """An enrolment's facts for the rule, all but its subjects (the export reads those in its
     own pass, and so these facts from its own lines)."""
     return EligibilityFacts(
@@ -91,7 +93,8 @@ def facts_of(*, track: int, paid: bool, birth_date: date, course_start: date, mi
         admission_requirement=admission_requirement,
         admission_requirement_met=admission_requirement_met,
         submitted_sittings=submitted_sittings, generic_test_taken=generic_test_taken,
-        curriculum_completed=curriculum_completed)
+        curriculum_completed=curriculum_completed_on is not None,
+        graduated_in=school_year_of(curriculum_completed_on) if curriculum_completed_on else None)
 
 
 def generic_test_taken():
@@ -130,7 +133,7 @@ def _facts_without_subjects(among: Callable[[Any], Any]) -> dict[int, tuple[int,
         admission_requirement_met=row.admission_requirement_met,
         submitted_sittings=sittings.get(row.course_id, frozenset()),
         generic_test_taken=row.id in tested,
-        curriculum_completed=row.curriculum_completed_on is not None,
+        curriculum_completed_on=row.curriculum_completed_on,
     )) for row in enrolments}
 
 
@@ -203,6 +206,8 @@ NOT_ELIGIBLE = {
     NotEligible.NOT_SUBMITTED: _l("scores not submitted to VTS yet"),
     NotEligible.NO_GENERIC_TEST: _l("generic competence test not taken"),
     NotEligible.CURRICULUM_NOT_COMPLETED: _l("BK curriculum not completed"),
+    NotEligible.PHASING_OUT_ENDED: _l(
+        "graduated after the phasing out ended (%(year)s)", year=PHASING_OUT_LAST_SCHOOL_YEAR),
 }
 
 CERTIFICATE_NAMES = {

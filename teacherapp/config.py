@@ -97,6 +97,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "LOGIN_LIMIT_ACCOUNT": os.environ.get("LOGIN_LIMIT_ACCOUNT", "10 per minute"),
         "LOGIN_LIMIT_ADDRESS": os.environ.get("LOGIN_LIMIT_ADDRESS", "200 per minute"),
         "ATTEST_JOB_RUNNER": os.environ.get("ATTEST_JOB_RUNNER", "thread"),
+        # A running print job without a heartbeat this long was interrupted (a restart).
+        "ATTEST_JOB_STALE_SECONDS": int(os.environ.get("ATTEST_JOB_STALE_SECONDS", "600")),
         "ATTEST_VERIFY_LIMIT": os.environ.get("ATTEST_VERIFY_LIMIT", "30 per minute"),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),

@@ -366,6 +366,14 @@ def trimester_of(day: date) -> int:
     return 3
 
 
+def trimester_days(school_year: str, trimester: int) -> tuple[date, date]:
+    """The first and the last day of a school year's trimester (as `trimester_of` counts)."""
+    start = int(school_year[:4])
+    return {1: (date(start, 9, 1), date(start, 12, 31)),
+            2: (date(start + 1, 1, 1), date(start + 1, 3, 31)),
+            3: (date(start + 1, 4, 1), date(start + 1, 8, 31))}[trimester]
+
+
 MINIMUM_PUPILS_TRACK_1 = 10
 
 
@@ -476,6 +484,20 @@ class NotEligible(enum.StrEnum):
     NOT_SUBMITTED = "not_submitted"  # the scores that count are not submitted to VTS
     NO_GENERIC_TEST = "no_generic_test"  # track 1: the generic competence test not taken
     CURRICULUM_NOT_COMPLETED = "curriculum_not_completed"  # track 2 / phasing out
+    PHASING_OUT_ENDED = "phasing_out_ended"  # graduated after PHASING_OUT_LAST_SCHOOL_YEAR
+
+
+# "Uitdovend: bij afstuderen tijdens schooljaar 2027-2028, vrijstellingsattest. Stopt in
+# 2027-2028." The last school year a phasing-out pupil can graduate in for the exemption
+# attest; graduating later brings none (such a pupil switches to track 1 and its rule).
+PHASING_OUT_LAST_SCHOOL_YEAR = "2027-2028"
+
+
+def phasing_out_ended(graduated_in: str | None) -> bool:
+    """Whether graduating in this school year ("2028-2029") is after the phasing out ended;
+    False while the pupil has not graduated (None)."""
+    return (graduated_in is not None
+            and int(graduated_in[:4]) > int(PHASING_OUT_LAST_SCHOOL_YEAR[:4]))
 
 
 class Certificate(enum.StrEnum):
@@ -509,6 +531,7 @@ class EligibilityFacts:
     submitted_sittings: frozenset[int] = frozenset()
     generic_test_taken: bool = False
     curriculum_completed: bool = False
+    graduated_in: str | None = None  # the school year the BK curriculum was completed in
 
 
 @dataclass(frozen=True)
@@ -572,8 +595,9 @@ def certificate_eligibility(facts: EligibilityFacts,
       competentietoets)").
     - Track 2: the BK curriculum completed ("bij voltooiing BK-leerplan"); VTS scores do not
       decide.
-    - Phasing out of the old system (uitdovend): an exemption certificate on graduating; a
-      phasing-out pupil who takes the generic test moves to track 1 and its rule.
+    - Phasing out of the old system (uitdovend): an exemption certificate on graduating, by
+      school year PHASING_OUT_LAST_SCHOOL_YEAR at the latest; a phasing-out pupil who takes
+      the generic test moves to track 1 and its rule.
     """
     reasons: list[NotEligible] = []
     if not facts.is_paid:
@@ -588,6 +612,8 @@ def certificate_eligibility(facts: EligibilityFacts,
         certificate = Certificate.PHASING_OUT
         if not facts.curriculum_completed:
             reasons.append(NotEligible.CURRICULUM_NOT_COMPLETED)
+        elif phasing_out_ended(facts.graduated_in):
+            reasons.append(NotEligible.PHASING_OUT_ENDED)
     elif facts.track == 2 and not facts.phasing_out:
         certificate = Certificate.TRACK_2
         if not facts.curriculum_completed:

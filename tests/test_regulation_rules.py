@@ -3,6 +3,7 @@ who gets a certificate (hypothesis tests)."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from teacherapp.rules import (
     FIRST_SCHOOL_YEAR,
+    PHASING_OUT_LAST_SCHOOL_YEAR,
     Absence,
     Certificate,
     EligibilityFacts,
@@ -25,8 +27,11 @@ from teacherapp.rules import (
     certificate_eligibility,
     course_family,
     may_take_second_sitting,
+    school_year_of,
     school_year_warnings,
     track_2_allowed,
+    trimester_days,
+    trimester_of,
 )
 
 BASES = ["lo_qualification", "vts_qualification", "automatic_track2"]
@@ -113,6 +118,7 @@ facts = st.builds(
     subjects=st.lists(subjects, max_size=5).map(tuple),
     submitted_sittings=st.sets(st.sampled_from([1, 2])).map(frozenset),
     generic_test_taken=st.booleans(), curriculum_completed=st.booleans(),
+    graduated_in=st.one_of(st.none(), st.integers(2024, 2031).map(lambda y: f"{y}-{y + 1}")),
 )
 
 
@@ -195,3 +201,32 @@ def test_a_phasing_out_pupil_gets_the_exemption_certificate_on_graduating_or_mov
     assert certificate_eligibility(graduated).certificate == Certificate.PHASING_OUT
     switched = EligibilityFacts(**{**base.__dict__, "generic_test_taken": True})
     assert certificate_eligibility(switched).certificate == Certificate.TRACK_1
+
+
+def test_the_exemption_attest_stops_after_the_last_phasing_out_school_year():
+    graduated = EligibilityFacts(track=1, is_paid=True, age_admitted=True, phasing_out=True,
+                                 curriculum_completed=True)
+    assert PHASING_OUT_LAST_SCHOOL_YEAR == "2027-2028"
+    for year, eligible in (("2026-2027", True), ("2027-2028", True), ("2028-2029", False)):
+        found = certificate_eligibility(EligibilityFacts(**{**graduated.__dict__,
+                                                            "graduated_in": year}))
+        assert found.eligible == eligible, year
+        assert found.certificate == Certificate.PHASING_OUT
+    late = certificate_eligibility(EligibilityFacts(**{**graduated.__dict__,
+                                                       "graduated_in": "2028-2029"}))
+    assert late.reasons == (NotEligible.PHASING_OUT_ENDED,)
+
+
+@given(facts)
+def test_only_a_phasing_out_certificate_can_end_with_the_phasing_out(f):
+    eligibility = certificate_eligibility(f)
+    ended = (eligibility.certificate == Certificate.PHASING_OUT and f.curriculum_completed
+             and f.graduated_in is not None
+             and int(f.graduated_in[:4]) > int(PHASING_OUT_LAST_SCHOOL_YEAR[:4]))
+    assert (NotEligible.PHASING_OUT_ENDED in eligibility.reasons) == ended
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
+def test_a_day_falls_in_the_days_of_its_own_trimester(day):
+    first, last = trimester_days(school_year_of(day), trimester_of(day))
+    assert first <= day <= last

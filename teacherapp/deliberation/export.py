@@ -200,7 +200,7 @@ def line_statement(filters: ExportFilters) -> Select:
             # what the certificate rule needs of the enrolment (certificates.facts_of)
             _raw(Course.start_date), admitted_minimum_age(),
             CourseType.admission_requirement.is_not(None), Enrolment.admission_requirement_met,
-            Enrolment.curriculum_completed_on.is_not(None), generic_test_taken(),
+            _raw(Enrolment.curriculum_completed_on), generic_test_taken(),
         ))
         .outerjoin(s1, and_(s1.enrolment_id == Enrolment.id, s1.subject_id == Subject.id,
                             s1.sitting == 1))
@@ -457,7 +457,7 @@ class ExportSource:
         for (enrolment_id, subject_id, paid, passed_before, last_name, first_name,
              vts_account_id, birth_date, value_1, absence_1, value_2, absence_2, kind,
              reason, phasing_out, course_start, minimum_age, admission_requirement,
-             admission_requirement_met, curriculum_completed, tested,
+             admission_requirement_met, curriculum_completed_on, tested,
              ) in chain.from_iterable(result.partitions()):
             subject = subjects[subject_id]
             if enrolment_id != current:  # lines come grouped by enrolment
@@ -478,7 +478,7 @@ class ExportSource:
                     admission_requirement_met=(None if admission_requirement_met is None
                                                else bool(admission_requirement_met)),
                     submitted_sittings=subject.submitted, generic_test_taken=bool(tested),
-                    curriculum_completed=bool(curriculum_completed),
+                    curriculum_completed_on=_day(curriculum_completed_on),
                 ) if whole_enrolments else None
             exempt = kind is not None
             key = (value_1, absence_1, subject.visible_1, value_2, absence_2, subject.visible_2,

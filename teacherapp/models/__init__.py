@@ -36,6 +36,7 @@ from teacherapp.models.people import (
 from teacherapp.models.rounds import (
     Attest,
     AttestJob,
+    AttestKind,
     Decision,
     DecisionOverride,
     DeliberationRound,
@@ -48,6 +49,7 @@ from teacherapp.models.xapi import XapiAgentLink, XapiStatement, XapiStatementAc
 __all__ = [
     "Attest",
     "AttestJob",
+    "AttestKind",
     "Decision",
     "DecisionOverride",
     "DeliberationRound",

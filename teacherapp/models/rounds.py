@@ -24,6 +24,14 @@ class Decision(enum.StrEnum):
     INCOMPLETE = "incomplete"
 
 
+class AttestKind(enum.StrEnum):
+    """What an attest certifies, and so how the paper words it."""
+
+    REGULAR = "regular"  # track 1: the course passed and the generic competence test taken
+    CURRICULUM = "curriculum"  # track 2: the BK curriculum completed
+    EXEMPTION = "exemption"  # phasing out of the old system: the exemption attest
+
+
 class JobState(enum.StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
@@ -92,6 +100,9 @@ class Attest(db.Model):
     number: Mapped[str] = mapped_column(String(32), unique=True)
     round_course_id: Mapped[int] = mapped_column(ForeignKey("round_course.id"), index=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id"), index=True)
+    kind: Mapped[AttestKind] = mapped_column(str_enum(AttestKind, "attest_kind"),
+                                             default=AttestKind.REGULAR,
+                                             server_default=AttestKind.REGULAR.value)
     deliberated_on: Mapped[date]
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -115,6 +126,9 @@ class AttestJob(db.Model):
     total: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(1000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when the worker takes the job and after each school: a running job whose heartbeat
+    # stops (its process was restarted) is interrupted, not running.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

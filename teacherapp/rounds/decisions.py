@@ -16,6 +16,7 @@ FINAL_REASONS = frozenset({
     NotEligible.TOO_YOUNG,
     NotEligible.PASSED_BEFORE,
     NotEligible.ADMISSION_REQUIREMENT,
+    NotEligible.PHASING_OUT_ENDED,
 })
 
 

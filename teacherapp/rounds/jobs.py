@@ -11,9 +11,10 @@ from __future__ import annotations
 import io
 import threading
 import zipfile
+from datetime import datetime, timedelta
 
-from flask import Flask, current_app
-from sqlalchemy import select, update
+from flask import Flask, Response, current_app
+from sqlalchemy import func, select, update
 
 from teacherapp import audit
 from teacherapp.extensions import db
@@ -28,6 +29,9 @@ from teacherapp.models import (
 )
 from teacherapp.models.types import utcnow
 from teacherapp.rounds.printing import load_pages, render_pdf
+
+# The error of a job declared interrupted (its worker stopped beating).
+INTERRUPTED = "interrupted"
 
 
 def create_job(round_id: int, base_url: str) -> AttestJob:
@@ -64,38 +68,75 @@ def _schools(round_id: int) -> list[int]:
         .order_by(Course.school_id)))
 
 
+def _beat(job_id: int, **values) -> bool:
+    """Record that the worker is alive (and `values`), if the job is still running: False
+    when it was declared interrupted meanwhile, and so is this worker's no more."""
+    return bool(db.session.execute(update(AttestJob).where(
+        AttestJob.id == job_id, AttestJob.state == JobState.RUNNING).values(
+        heartbeat_at=utcnow(), **values)).rowcount)
+
+
 def run_job(job_id: int) -> bool:
-    """Take the job if it is still queued and print it, committing after each school.
-    Returns False when another worker had it already."""
+    """Take the job if it is still queued and print it, committing after each school with a
+    heartbeat. Returns False when another worker had it already."""
     taken = db.session.execute(update(AttestJob).where(
         AttestJob.id == job_id, AttestJob.state == JobState.QUEUED).values(
-        state=JobState.RUNNING)).rowcount
+        state=JobState.RUNNING, heartbeat_at=utcnow())).rowcount
     db.session.commit()
     if not taken:
         return False
     job = db.session.get(AttestJob, job_id)
     assert job is not None
+    round_id, base_url = job.round_id, job.base_url
     try:
-        schools = _schools(job.round_id)
-        job.total = len(schools)
+        schools = _schools(round_id)
+        alive = _beat(job_id, total=len(schools))
         db.session.commit()
         for school_id in schools:
-            pages = load_pages(job.base_url, round_id=job.round_id, school_id=school_id)
+            if not alive:
+                break
+            pages = load_pages(base_url, round_id=round_id, school_id=school_id)
             db.session.commit()  # no transaction stays open while WeasyPrint works
-            db.session.add(SchoolAttests(job_id=job.id, school_id=school_id,
+            db.session.add(SchoolAttests(job_id=job_id, school_id=school_id,
                                          attest_count=len(pages), pdf=render_pdf(pages)))
-            job.done += 1
-            db.session.commit()
-        job.state = JobState.DONE
+            alive = _beat(job_id, done=AttestJob.done + 1)
+            if alive:
+                db.session.commit()
+            else:  # interrupted meanwhile: its files are the new job's to make
+                db.session.rollback()
+        if alive:
+            _beat(job_id, state=JobState.DONE, finished_at=utcnow())
     except Exception as exc:  # the job's row says it failed; the log has the details
         db.session.rollback()
         current_app.logger.exception("attest job %s failed", job_id)
-        job = db.session.get(AttestJob, job_id)
-        assert job is not None
-        job.state, job.error = JobState.FAILED, str(exc)[:1000]
-    job.finished_at = utcnow()
+        _beat(job_id, state=JobState.FAILED, error=str(exc)[:1000], finished_at=utcnow())
     db.session.commit()
     return True
+
+
+def stale_before() -> datetime:
+    """A running job whose heartbeat is older than this was interrupted (its process
+    restarted): ATTEST_JOB_STALE_SECONDS ago."""
+    return utcnow() - timedelta(seconds=current_app.config["ATTEST_JOB_STALE_SECONDS"])
+
+
+def is_interrupted(job: AttestJob) -> bool:
+    beat = job.heartbeat_at or job.created_at
+    return job.state == JobState.RUNNING and beat is not None and beat < stale_before()
+
+
+def restart_interrupted(job: AttestJob, base_url: str) -> AttestJob | None:
+    """Mark an interrupted job failed and queue a new one for its round, in the caller's
+    transaction; None (and nothing changed) when the job is not interrupted at this moment.
+    The check is the UPDATE's own WHERE: a worker that beats meanwhile keeps its job."""
+    marked = db.session.execute(update(AttestJob).where(
+        AttestJob.id == job.id, AttestJob.state == JobState.RUNNING,
+        func.coalesce(AttestJob.heartbeat_at, AttestJob.created_at) < stale_before()).values(
+        state=JobState.FAILED, error=INTERRUPTED, finished_at=utcnow())).rowcount
+    if not marked:
+        return None
+    audit.record("interrupt", "attest_job", job.id, old=JobState.RUNNING, new=JobState.FAILED)
+    return create_job(job.round_id, base_url)
 
 
 def run_queued() -> int:
@@ -115,6 +156,25 @@ def zip_of(job: AttestJob) -> bytes:
                                       .order_by(SchoolAttests.school_id)):
             archive.writestr(pdf_name(row), row.pdf)
     return buffer.getvalue()
+
+
+def latest_done_jobs(round_ids: list[int]) -> dict[int, int]:
+    """Each round's newest finished print job: the one whose PDFs are handed out."""
+    return dict(db.session.execute(
+        select(AttestJob.round_id, func.max(AttestJob.id))
+        .where(AttestJob.round_id.in_(round_ids), AttestJob.state == JobState.DONE)
+        .group_by(AttestJob.round_id)).all())
+
+
+def school_attests(job_id: int, school_id: int) -> SchoolAttests | None:
+    return db.session.scalar(select(SchoolAttests).where(
+        SchoolAttests.job_id == job_id, SchoolAttests.school_id == school_id))
+
+
+def pdf_response(row: SchoolAttests) -> Response:
+    """One school's PDF of a job as a download (the secretariat's and the coordinator's)."""
+    return Response(row.pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{pdf_name(row)}"'})
 
 
 def pdf_name(row: SchoolAttests) -> str:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from teacherapp import audit
@@ -15,6 +15,7 @@ from teacherapp.certificates import load_eligibility
 from teacherapp.extensions import db
 from teacherapp.models import (
     Attest,
+    AttestKind,
     Course,
     Decision,
     DecisionOverride,
@@ -32,7 +33,22 @@ from teacherapp.models import (
 )
 from teacherapp.models.types import utcnow
 from teacherapp.rounds.decisions import final_decision, new_attest_number, proposed_decision
-from teacherapp.rules import Absence, Eligibility, Mark, Result, final_subject_result
+from teacherapp.rules import (
+    Absence,
+    Certificate,
+    Eligibility,
+    Mark,
+    Result,
+    final_subject_result,
+    trimester_days,
+)
+
+# How each certificate of the rule is worded on paper.
+ATTEST_KINDS = {
+    Certificate.TRACK_1: AttestKind.REGULAR,
+    Certificate.TRACK_2: AttestKind.CURRICULUM,
+    Certificate.PHASING_OUT: AttestKind.EXEMPTION,
+}
 
 
 def open_round(school_year: str, trimester: int, user_id: int) -> DeliberationRound:
@@ -45,15 +61,26 @@ def open_round(school_year: str, trimester: int, user_id: int) -> DeliberationRo
 
 
 def gather_courses(round_: DeliberationRound) -> int:
-    """Add every track-1 course of the round's school year with a submitted sitting examined
-    in the round's trimester. Returns how many were added."""
+    """Add the courses the round deliberates. Returns how many were added.
+
+    - Track 1: a course of the round's school year with a submitted sitting examined in the
+      round's trimester.
+    - Track 2 and phasing out: their scores are not submitted to VTS; the attest follows the
+      school's record that the pupil completed the BK curriculum. A course with a track-2 or
+      phasing-out pupil who completed it in the round's trimester.
+    """
     in_trimester = exists().where(
         Submission.course_id == Course.id, Submission.state == SubmissionState.SUBMITTED,
         Subject.course_id == Course.id, ExamMoment.subject_id == Subject.id,
         ExamMoment.sitting == Submission.sitting, ExamMoment.trimester == round_.trimester)
+    first, last = trimester_days(round_.school_year, round_.trimester)
+    completed_in_trimester = exists().where(
+        Enrolment.course_id == Course.id, or_(Course.track == 2, Enrolment.phasing_out),
+        Enrolment.curriculum_completed_on.between(first, last))
     already = select(RoundCourse.course_id).where(RoundCourse.round_id == round_.id)
     ids = db.session.scalars(select(Course.id).where(
-        Course.school_year == round_.school_year, Course.track == 1, in_trimester,
+        or_(and_(Course.school_year == round_.school_year, Course.track == 1, in_trimester),
+            completed_in_trimester),
         Course.id.not_in(already)).order_by(Course.id)).all()
     for course_id in ids:
         db.session.add(RoundCourse(round_id=round_.id, course_id=course_id))
@@ -171,7 +198,8 @@ def confirm_course(round_course: RoundCourse, user_id: int, today: date) -> int:
     for line in lines:
         if line.decision == Decision.PASSED and line.enrolment_id not in holding:
             attest = Attest(number=new_attest_number(), round_course_id=round_course.id,
-                            enrolment_id=line.enrolment_id, deliberated_on=today)
+                            enrolment_id=line.enrolment_id, deliberated_on=today,
+                            kind=ATTEST_KINDS[line.eligibility.certificate])
             db.session.add(attest)
             db.session.flush()
             audit.record("issue", "attest", attest.id, new=attest.number,

@@ -10,12 +10,14 @@ from datetime import date
 import segno
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from weasyprint import HTML
 
 from teacherapp.extensions import db
 from teacherapp.models import (
     Attest,
+    AttestKind,
     Course,
     CourseType,
     Enrolment,
@@ -24,10 +26,25 @@ from teacherapp.models import (
     School,
 )
 
+# The one template words each kind of attest: its title and what it certifies.
+KIND_TITLES = {
+    AttestKind.REGULAR: _l("Certificate"),
+    AttestKind.CURRICULUM: _l("Certificate"),
+    AttestKind.EXEMPTION: _l("Exemption certificate"),
+}
+KIND_SENTENCES = {
+    AttestKind.REGULAR: _l("has passed the course"),
+    AttestKind.CURRICULUM: _l("has completed the BK curriculum \"Sport and play leader\" and so "
+                              "the course"),
+    AttestKind.EXEMPTION: _l("started in the former system and, on graduating, is exempted "
+                             "from the course"),
+}
+
 
 @dataclass(frozen=True)
 class AttestPage:
     number: str
+    kind: AttestKind
     pupil: str
     birth_date: date
     course_type: str
@@ -50,7 +67,7 @@ def verification_url(base_url: str, number: str) -> str:
 def load_pages(base_url: str, *, round_id: int | None = None, school_id: int | None = None,
                attest_ids: Iterable[int] | None = None) -> list[AttestPage]:
     """The valid attests of a round (or the given ones), by school and then by pupil."""
-    stmt = (select(Attest.number, Pupil.last_name, Pupil.first_name, Pupil.birth_date,
+    stmt = (select(Attest.number, Attest.kind, Pupil.last_name, Pupil.first_name, Pupil.birth_date,
                    CourseType.name, CourseType.hours, School.name.label("school"), School.id.label("school_id"),
                    Course.school_year, Attest.deliberated_on)
             .join(Enrolment, Enrolment.id == Attest.enrolment_id)
@@ -70,7 +87,7 @@ def load_pages(base_url: str, *, round_id: int | None = None, school_id: int | N
     for r in db.session.execute(stmt):
         url = verification_url(base_url, r.number)
         pages.append(AttestPage(
-            r.number, f"{r.first_name} {r.last_name}", r.birth_date, r[4], r.hours, r.school,
+            r.number, r.kind, f"{r.first_name} {r.last_name}", r.birth_date, r[5], r.hours, r.school,
             r.school_id, r.school_year, r.deliberated_on, url,
             segno.make(url, error="m").svg_data_uri(scale=4, border=2)))
     return pages
@@ -80,5 +97,6 @@ def render_pdf(pages: list[AttestPage], cover: bool = True) -> bytes:
     """One PDF, in Dutch whoever asks (also a worker without a request): a cover list when
     asked, then one A4 page per attest."""
     with force_locale("nl"):
-        html = render_template("rounds/print.html", pages=pages, cover=cover)
+        html = render_template("rounds/print.html", pages=pages, cover=cover,
+                               titles=KIND_TITLES, sentences=KIND_SENTENCES)
     return HTML(string=html).write_pdf()

@@ -33,6 +33,7 @@ from teacherapp.rounds.forms import (
     ReasonForm,
 )
 from teacherapp.rounds.printing import load_pages, render_pdf
+from teacherapp.scoring.messages import RESULT_TEXT
 from teacherapp.write_locks import lock_course
 
 
@@ -82,7 +83,8 @@ def _round_page(round_: DeliberationRound, status: int = 200):
     job = db.session.scalar(select(AttestJob).where(AttestJob.round_id == round_.id)
                             .order_by(AttestJob.id.desc()).limit(1))
     return render_template("rounds/round.html", round=round_, courses=logic.round_summary(round_),
-                           job=job, form=ConfirmForm()), status
+                           job=job, interrupted=job is not None and jobs.is_interrupted(job),
+                           form=ConfirmForm()), status
 
 
 @bp.route("/<int:round_id>")
@@ -123,6 +125,7 @@ def _course_page(round_course: RoundCourse, status: int = 200, override_form=Non
     return render_template(
         "rounds/course.html", rc=round_course, subjects=subjects, lines=lines,
         decision_names=DECISION_NAMES, reasons_text=reasons_text, confirm_form=ConfirmForm(),
+        result_text=RESULT_TEXT,
         override_forms=overrides, override_for=override_for, revoke_forms=revokes,
         reopen_form=reopen_form or ReasonForm()), status
 
@@ -236,22 +239,40 @@ def _job_or_404(round_id: int, job_id: int) -> AttestJob:
 
 @bp.route("/<int:round_id>/jobs/<int:job_id>")
 @secretariat_required
-def job_status(round_id: int, job_id: int):
+def job_status(round_id: int, job_id: int, status: int = 200):
     job = _job_or_404(round_id, job_id)
     files = db.session.scalars(select(SchoolAttests).where(SchoolAttests.job_id == job.id)
                                .order_by(SchoolAttests.school_id)).all()
-    return render_page_or_partial("rounds/job.html", "rounds/_job.html", job=job,
-                                  files=files, round_id=round_id)
+    page = render_page_or_partial("rounds/job.html", "rounds/_job.html", job=job,
+                                  files=files, round_id=round_id, form=ConfirmForm(),
+                                  interrupted=jobs.is_interrupted(job))
+    page.status_code = status
+    return page
+
+
+@bp.route("/<int:round_id>/jobs/<int:job_id>/restart", methods=["POST"])
+@secretariat_required
+def restart_job(round_id: int, job_id: int):
+    job = _job_or_404(round_id, job_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    new_job = jobs.restart_interrupted(job, request.host_url)
+    if new_job is None:
+        db.session.rollback()
+        flash(_("This print job is not interrupted: it is still printing or it has ended."),
+              "error")
+        return job_status(round_id, job_id, 409)
+    db.session.commit()
+    jobs.start(new_job.id)
+    flash(_("Printing again."), "success")
+    return redirect(url_for(".show", round_id=round_id), 303)
 
 
 @bp.route("/<int:round_id>/jobs/<int:job_id>/schools/<int:school_id>.pdf")
 @secretariat_required
 def school_pdf(round_id: int, job_id: int, school_id: int):
     job = _job_or_404(round_id, job_id)
-    row = db.session.scalar(select(SchoolAttests).where(
-        SchoolAttests.job_id == job.id, SchoolAttests.school_id == school_id)) or abort(404)
-    return Response(row.pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{jobs.pdf_name(row)}"'})
+    return jobs.pdf_response(jobs.school_attests(job.id, school_id) or abort(404))
 
 
 @bp.route("/<int:round_id>/jobs/<int:job_id>.zip")

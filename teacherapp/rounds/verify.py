@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from teacherapp.extensions import db, limiter
 from teacherapp.models import Attest, Course, Enrolment
 from teacherapp.rounds import public_bp
+from teacherapp.rounds.printing import KIND_TITLES
 
 
 @public_bp.route("/attest/<number>")
@@ -21,4 +22,4 @@ def verify(number: str):
         joinedload(Attest.enrolment).joinedload(Enrolment.course).joinedload(Course.course_type)))
     if attest is None:
         abort(404)
-    return render_template("rounds/verify.html", attest=attest)
+    return render_template("rounds/verify.html", attest=attest, titles=KIND_TITLES)

@@ -46,9 +46,13 @@ def _page(course: Course, sitting: int, progress: SittingProgress, status: int =
           reopen_form: ReopenForm | None = None, confirming: bool = False):
     can_submit = (current_user.is_teacher and course.track == 1
                   and not progress.is_submitted)
+    # A confirmed deliberation keeps the sittings closed: say so instead of offering a
+    # reopen form that would refuse.
+    frozen = (frozen_by(course.id) if current_user.is_secretariat and progress.is_submitted
+              else None)
     return render_template(
         "scoring/submission.html", course=course, sitting=sitting, progress=progress,
-        missing=_missing_rows(progress), submit_form=SubmitForm(),
+        missing=_missing_rows(progress), submit_form=SubmitForm(), frozen=frozen,
         reopen_form=reopen_form or ReopenForm(), can_submit=can_submit,
         confirming=confirming and can_submit and progress.is_complete,
     ), status

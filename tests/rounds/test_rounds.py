@@ -97,6 +97,11 @@ def test_confirming_issues_attests_to_those_who_passed_and_freezes_the_course(
     response = auth.post(f"/courses/{course.id}/submission/1/reopen", {"reason": "typo"})
     assert response.status_code == 409
     assert "deliberatie van deze opleiding is bevestigd" in response.get_data(as_text=True)
+    # and its page says why, with the way to the round, instead of a form that would refuse
+    html = client.get(f"/courses/{course.id}/submission/1").get_data(as_text=True)
+    assert "Deze zittijd kan niet heropend worden" in html
+    assert f"/admin/rounds/{rc.round_id}/courses/{rc.id}" in html
+    assert f'action="/courses/{course.id}/submission/1/reopen"' not in html
     db.session.expire_all()
     assert db.session.scalar(select(Submission.state).where(
         Submission.course_id == course.id)) == SubmissionState.SUBMITTED
@@ -106,6 +111,8 @@ def test_confirming_issues_attests_to_those_who_passed_and_freezes_the_course(
     assert auth.post(url, {"reason": "Score van Lien verbeterd"}).status_code == 303
     assert _round_course(course).reopen_reason == "Score van Lien verbeterd"
     assert _events("reopen")
+    html = client.get(f"/courses/{course.id}/submission/1").get_data(as_text=True)
+    assert f'action="/courses/{course.id}/submission/1/reopen"' in html
     response = auth.post(f"/courses/{course.id}/submission/1/reopen", {"reason": "typo"})
     assert response.status_code == 303
 

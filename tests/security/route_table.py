@@ -230,6 +230,8 @@ ROUTES.update({
         "first_date": "", "second_date": "", "first_place": "Sporthal"}),
     "school.teacher_link": Route(SC, data=lambda w, s: {"teacher_id": str(s.teacher.id)}),
     "school.teacher_unlink": Route(SC),
+    "school.attests": Route(CO),
+    "school.attests_pdf": Route(SC, json=True),
 })
 
 # Deliberation rounds and attests: the secretariat's; the verification page is public.
@@ -249,6 +251,7 @@ ROUTES.update({
     "deliberation.rounds.attest_pdf": Route(S, json=True),
     "deliberation.rounds.print_attests": Route(S),
     "deliberation.rounds.job_status": Route(S),
+    "deliberation.rounds.restart_job": Route(S),
     "deliberation.rounds.school_pdf": Route(S, json=True),
     "deliberation.rounds.job_zip": Route(S, json=True),
 })
