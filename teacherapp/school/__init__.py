@@ -1,7 +1,8 @@
-"""The school coordinator's area: her schools' courses, exam moments, teachers and overview."""
+"""The school coordinator's area: her schools' courses, exam moments, teachers, pupil
+imports and payments, and overview."""
 
 from flask import Blueprint
 
 bp = Blueprint("school", __name__)
 
-from teacherapp.school import routes  # noqa: E402,F401
+from teacherapp.school import imports, routes  # noqa: E402,F401
