@@ -188,7 +188,8 @@ for _endpoint, _route in {
     "deliberation.import_preview": Route(S, may_404=True),
     "deliberation.import_cancel": Route(S, may_404=True),
     "deliberation.payments": Route(S),
-    "deliberation.set_payment": Route(S, data=lambda w, s: {"paid": "", "method": ""}),
+    "deliberation.set_payment": Route(S, data=lambda w, s: {
+        f"e{s.enrolment.id}-state": "school_code", f"e{s.enrolment.id}-code": "MATRIX-1"}),
 }.items():
     ROUTES[_endpoint] = _route
 
@@ -230,6 +231,13 @@ ROUTES.update({
         "first_date": "", "second_date": "", "first_place": "Sporthal"}),
     "school.teacher_link": Route(SC, data=lambda w, s: {"teacher_id": str(s.teacher.id)}),
     "school.teacher_unlink": Route(SC),
+    # her school's pupil imports (the secretariat's code, limited to her courses) and payments
+    "school.import_pupils": Route(SC),
+    "school.import_preview": Route(SC, may_404=True),
+    "school.import_cancel": Route(SC, may_404=True),
+    "school.payments": Route(SC),
+    "school.set_payment": Route(SC, data=lambda w, s: {
+        f"e{s.enrolment.id}-state": "school_code", f"e{s.enrolment.id}-code": "MATRIX-1"}),
 })
 
 # Deliberation rounds and attests: the secretariat's; the verification page is public.
