@@ -111,6 +111,11 @@ def _score(w: World, s: Side) -> dict[str, Any]:
     return {"value": "3", "version": str(s.score.version), "absence": ""}
 
 
+def _payment(w: World, s: Side) -> dict[str, Any]:
+    """A payment row's form (prefixed by the enrolment): paid with a school code."""
+    return {f"e{s.enrolment.id}-state": "school_code", f"e{s.enrolment.id}-code": "MATRIX-1"}
+
+
 def _level(w: World, s: Side) -> dict[str, Any]:
     return {"level_id": str(s.criterion.levels[0].id), "version": "1", "note": "x"}
 
@@ -188,8 +193,7 @@ for _endpoint, _route in {
     "deliberation.import_preview": Route(S, may_404=True),
     "deliberation.import_cancel": Route(S, may_404=True),
     "deliberation.payments": Route(S),
-    "deliberation.set_payment": Route(S, data=lambda w, s: {
-        f"e{s.enrolment.id}-state": "school_code", f"e{s.enrolment.id}-code": "MATRIX-1"}),
+    "deliberation.set_payment": Route(S, data=_payment),
 }.items():
     ROUTES[_endpoint] = _route
 
@@ -236,8 +240,7 @@ ROUTES.update({
     "school.import_preview": Route(SC, may_404=True),
     "school.import_cancel": Route(SC, may_404=True),
     "school.payments": Route(SC),
-    "school.set_payment": Route(SC, data=lambda w, s: {
-        f"e{s.enrolment.id}-state": "school_code", f"e{s.enrolment.id}-code": "MATRIX-1"}),
+    "school.set_payment": Route(SC, data=_payment),
 })
 
 # Deliberation rounds and attests: the secretariat's; the verification page is public.
