@@ -74,6 +74,6 @@ def test_the_coordinator_imports_a_list_and_records_a_school_code(live_server, b
     context.close()
     assert not problems, "\n".join(problems)
     db.session.expire_all()
-    wout = db.session.scalars(select(Enrolment).join(Pupil).where(Pupil.first_name == "Wout",
+    wout = db.session.scalars(select(Enrolment).join(Pupil).where(Pupil.first_name == "Wout", Pupil.last_name == "Maes",
                                                                   Enrolment.course_id == course_id)).one()
     assert (wout.payment_method, wout.payment_code) == (PaymentMethod.SCHOOL_CODE, "SJC-2026-Z9")
