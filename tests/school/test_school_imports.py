@@ -331,3 +331,13 @@ def test_she_still_cannot_change_scores_exemptions_or_submissions(app, client):
                                           "kind": "exemption"})
         assert response.status_code in (403, 404), (rule.endpoint, response.status_code)
     assert database_digest() == baseline
+
+
+def test_her_overview_links_her_import_and_payment_pages(client, auth, school_x, other):
+    auth.login(school_x["coordinator"])
+    page = client.get("/school/overview").get_data(as_text=True)
+    course = school_x["course"]
+    assert f'href="/school/courses/{course.id}/payments"' in page
+    assert f'href="/school/courses/{course.id}/import-pupils"' in page
+    assert "/admin/courses/" not in page
+    assert f"/school/courses/{other['course'].id}/" not in page
