@@ -341,3 +341,13 @@ def test_her_overview_links_her_import_and_payment_pages(client, auth, school_x,
     assert f'href="/school/courses/{course.id}/import-pupils"' in page
     assert "/admin/courses/" not in page
     assert f"/school/courses/{other['course'].id}/" not in page
+
+
+def test_the_secretariats_pupil_page_says_who_recorded_the_payment(client, auth, make, school_x):
+    enrolment = school_x["enrolment"]
+    auth.login(school_x["coordinator"])
+    assert _pay(auth, enrolment).status_code == 302
+    auth.logout()
+    auth.login(make.secretariat())
+    page = client.get(f"/courses/{enrolment.course_id}/pupils/{enrolment.id}").get_data(as_text=True)
+    assert "geregistreerd door Karen Hendrickx (school)" in page
