@@ -84,6 +84,16 @@ def get_school_subject_or_404(course_id: int, subject_id: int, user: User | None
     return subject
 
 
+def get_school_enrolment_or_404(course_id: int, enrolment_id: int,
+                                user: User | None = None) -> Enrolment:
+    """An enrolment in a course of one of the coordinator's schools; 404 for any other."""
+    course = get_school_course_or_404(course_id, user)
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None or enrolment.course_id != course.id:
+        abort(404)
+    return enrolment
+
+
 def school_teachers_query(school_id: int) -> Select[tuple[User]]:
     """The teachers of a school: on its staff, or linked to one of its courses."""
     staff = select(SchoolMembership.user_id).where(SchoolMembership.school_id == school_id)

@@ -113,8 +113,13 @@ def render_pupil_page(enrolment: Enrolment, status: int = 200, **forms: FlaskFor
                 enrolment.admission_requirement_met, "")
             forms["facts_form"] = facts
         forms.setdefault("test_form", GenericTestForm(formdata=None))
+    payment_recorded = ""
+    if current_user.is_secretariat:  # who recorded the payment: the school or VTS
+        from teacherapp.deliberation.payments import payment_recorder
+
+        payment_recorded = payment_recorder(enrolment)
     return render_template("courses/pupil.html", course=course, detail=detail,
-                           row=detail.row, exam_url=exam_url,
+                           row=detail.row, exam_url=exam_url, payment_recorded=payment_recorded,
                            certificate_names=CERTIFICATE_NAMES, not_eligible=NOT_ELIGIBLE,
                            **forms), status
 

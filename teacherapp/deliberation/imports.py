@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from teacherapp import audit
 from teacherapp.deliberation.logic import (
@@ -15,10 +15,12 @@ from teacherapp.deliberation.logic import (
     ExistingEnrolment,
     ExistingPupil,
     ImportPlan,
+    course_ids_named,
     enrolment_result,
     name_key,
     plan_import,
 )
+from teacherapp.deliberation.payments import mark_payment_recorded
 from teacherapp.extensions import db
 from teacherapp.models import (
     Course,
@@ -83,8 +85,15 @@ def passed_before_pupil_ids(course: Course, pupil_ids: list[int]) -> set[int]:
     }
 
 
-def plan_for_course(course: Course, table: Table, now: datetime | None = None) -> ImportPlan:
-    """The import plan of this file for this course, against the database as it is now."""
+def plan_for_course(course: Course, table: Table, now: datetime | None = None, *,
+                    courses: Select[tuple[Course]] | None = None,
+                    protect_other_schools: bool = False) -> ImportPlan:
+    """The import plan of this file for this course, against the database as it is now.
+
+    `courses`: the courses this user may import into (None: all); a row naming another of
+    them is refused as "another course", a row naming any other course as not allowed.
+    `protect_other_schools`: a school coordinator's import (see CourseFacts).
+    """
     from teacherapp.deliberation.logic import VTS_ACCOUNT
 
     vts_ids = {row.get(*VTS_ACCOUNT).strip().casefold() for row in table.rows}
@@ -104,8 +113,19 @@ def plan_for_course(course: Course, table: Table, now: datetime | None = None) -
         for e in db.session.scalars(select(Enrolment).where(Enrolment.course_id == course.id))
     }
     passed = passed_before_pupil_ids(course, [p.id for p in pupils])
-    facts = CourseFacts(course.school_id, course.start_year, course.course_type.minimum_age)
-    return plan_import(table, facts, by_vts, by_name, enrolments, passed, now or utcnow())
+    facts = CourseFacts(course.school_id, course.start_year, course.course_type.minimum_age,
+                        course.id, protect_other_schools)
+    return plan_import(table, facts, by_vts, by_name, enrolments, passed, now or utcnow(),
+                       _importable_course_ids(table, courses))
+
+
+def _importable_course_ids(table: Table, courses: Select[tuple[Course]] | None) -> set[int]:
+    """Of the course ids the file names, those this user may import into."""
+    named = course_ids_named(table)
+    if not named:
+        return set()
+    query = (courses if courses is not None else select(Course)).where(Course.id.in_(named))
+    return set(db.session.scalars(query.with_only_columns(Course.id)))
 
 
 @dataclass(frozen=True)
@@ -116,6 +136,7 @@ class ImportOutcome:
 
 
 _PUPIL_FIELDS = {"first_name", "last_name", "birth_date", "email", "vts_account_id"}
+PAYMENT_FIELDS = {"paid_at", "payment_method", "payment_code"}
 
 
 def apply_plan(course: Course, plan: ImportPlan) -> ImportOutcome:
@@ -155,6 +176,8 @@ def apply_plan(course: Course, plan: ImportPlan) -> ImportOutcome:
             if change.field == "payment_method" and value is not None:
                 value = PaymentMethod(value)
             setattr(target, change.field, value)
+        if any(change.field in PAYMENT_FIELDS for change in row.changes):
+            mark_payment_recorded(enrolment)
         db.session.flush()
         if row.action in (Action.CREATE, Action.ENROL):
             audit.record("create", "enrolment", enrolment.id, new=pupil.full_name,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -46,6 +46,9 @@ PASSED_BEFORE = ("eerder geslaagd", "al geslaagd", "reeds geslaagd", "passed bef
 PHASING_OUT = ("uitdovend", "phasing out")
 SCHOOL_GRADE = ("leerjaar", "studiejaar", "jaar", "klasjaar", "school year", "grade", "year")
 SEMESTER = ("semester",)
+# Only names that say "id": a column "opleiding" with a course's name is ignored, as before.
+COURSE = ("opleiding id", "opleidings id", "opleidingsid", "opleidingsnummer", "course id",
+          "cursus id", "cursusnummer")
 
 METHOD_WORDS: Mapping[str, str] = {
     "individueel": "individual", "individual": "individual", "persoonlijk": "individual",
@@ -83,6 +86,8 @@ class RowProblem(enum.StrEnum):
     SCHOOL_YEAR_INVALID = "school_year_invalid"
     TOO_YOUNG = "too_young"
     PASSED_BEFORE = "passed_before"
+    COURSE_OTHER = "course_other"  # another course the user may import into: not this one
+    COURSE_NOT_ALLOWED = "course_not_allowed"  # not a number, unknown, or of another school
 
 
 class Action(enum.StrEnum):
@@ -150,6 +155,10 @@ class CourseFacts:
     school_id: int
     start_year: int
     minimum_age: int
+    course_id: int = 0
+    # A school coordinator's import: a known pupil of another school may be enrolled, but
+    # the file never changes their personal data, and the plan shows none of it.
+    protect_other_schools: bool = False
 
 
 @dataclass(frozen=True)
@@ -173,6 +182,7 @@ class PlannedRow:
     display_name: str = ""
     birth_date: date | None = None  # from the file, else the known pupil's
     other_school_id: int | None = None  # a known pupil registered at another school
+    course_text: str = ""  # the course the row names (optional column), as the file says
 
     @property
     def enrols_unpaid(self) -> bool:
@@ -230,6 +240,25 @@ def check_columns(table: Table) -> FileProblem | None:
     if not table.rows:
         return FileProblem.NO_ROWS
     return None
+
+
+def course_ids_named(table: Table) -> set[int]:
+    """The course ids a file's optional course column names (numbers only)."""
+    return {int(text) for row in table.rows
+            if (text := row.get(*COURSE).strip()).isdigit() and len(text) < 10}
+
+
+def course_problem(row: Row, course_id: int, importable_ids: Collection[int]
+                   ) -> RowProblem | None:
+    """A row naming a course (optional column) must name the course being imported into."""
+    text = row.get(*COURSE).strip()
+    if not text:
+        return None
+    if not (text.isdigit() and len(text) < 10):
+        return RowProblem.COURSE_NOT_ALLOWED
+    if int(text) == course_id:
+        return None
+    return RowProblem.COURSE_OTHER if int(text) in importable_ids else RowProblem.COURSE_NOT_ALLOWED
 
 
 def _clean_name(text: str) -> str:
@@ -418,12 +447,15 @@ def plan_import(
     enrolments_by_pupil: Mapping[int, ExistingEnrolment],
     passed_before_ids: Iterable[int],
     now: datetime,
+    importable_course_ids: Collection[int] = frozenset(),
 ) -> ImportPlan:
     """Decide, row by row, what confirming this file would do to the course.
 
     `pupils_by_vts` is keyed by the casefolded VTS account id (any school: the id is the
     pupil's own account); `pupils_by_name` by name_key() within the course's school;
-    `passed_before_ids` are known pupils who passed this course type in an earlier course.
+    `passed_before_ids` are known pupils who passed this course type in an earlier course;
+    `importable_course_ids` the other courses named in the file that the user may import
+    into (a row for one of them is refused as "another course", any other as not allowed).
     """
     passed_before = set(passed_before_ids)
     seen: dict[tuple, int] = {}
@@ -432,6 +464,11 @@ def plan_import(
         person, problems = parse_row(row)
         result = PlannedRow(row.number, Action.REJECT, person, display_name=person.display_name)
         planned.append(result)
+        wrong_course = course_problem(row, course.course_id, importable_course_ids)
+        if wrong_course:
+            result.course_text = row.get(*COURSE).strip()[:20]
+            result.problems = [wrong_course]  # not matched to anyone: nothing of it is shown
+            continue
         for key in _row_identity(person):
             if key in seen:
                 result.duplicate_of = seen[key]
@@ -449,13 +486,19 @@ def plan_import(
                 problems.append(RowProblem.LAST_NAME_MISSING)
             if person.birth_date is None and RowProblem.BIRTH_DATE_INVALID not in problems:
                 problems.append(RowProblem.BIRTH_DATE_MISSING)
-        else:
+        protected = (known is not None and known.school_id != course.school_id
+                     and course.protect_other_schools)
+        if known is not None:
             result.pupil_id = known.id
-            result.display_name = result.display_name or f"{known.first_name} {known.last_name}"
             if known.school_id != course.school_id:
                 result.other_school_id = known.school_id
+            if protected:
+                result.display_name = result.display_name or (person.vts_account_id or "")
+            else:
+                result.display_name = (result.display_name
+                                       or f"{known.first_name} {known.last_name}")
         birth = person.birth_date or (known.birth_date if known else None)
-        result.birth_date = birth
+        result.birth_date = person.birth_date if protected else birth
         if birth is not None and not problems:
             refusal = enrolment_refusal(
                 birth_date=birth, course_start_year=course.start_year,
@@ -471,7 +514,7 @@ def plan_import(
             continue
         enrolment = enrolments_by_pupil.get(known.id) if known else None
         result.enrolment_id = enrolment.id if enrolment else None
-        changes = _pupil_changes(person, known) if known else []
+        changes = _pupil_changes(person, known) if known and not protected else []
         payment_changes, kept = _payment_changes(person.payment, enrolment, now)
         result.kept_payment = kept
         changes.extend(payment_changes)

@@ -47,6 +47,10 @@ ROW_PROBLEMS = {
     RowProblem.SCHOOL_YEAR_INVALID: _l("school year is not 1 to 7, or semester not 1 or 2"),
     RowProblem.TOO_YOUNG: _l("too young for this course type (refused)"),
     RowProblem.PASSED_BEFORE: _l("passed this course type before (refused)"),
+    RowProblem.COURSE_OTHER: _l("this row is for another course: import it on that course's "
+                                "page (refused)"),
+    RowProblem.COURSE_NOT_ALLOWED: _l("the course id is not one of the courses you may import "
+                                      "into (refused)"),
 }
 
 FIELD_NAMES = {

@@ -29,6 +29,7 @@ from teacherapp.deliberation.overview import (
     filter_choices,
     load_overview,
 )
+from teacherapp.deliberation.payments import payment_recorder
 from teacherapp.formatting import date_filter
 from teacherapp.htmx import render_page_or_partial
 from teacherapp.parsing import parse_id
@@ -65,6 +66,7 @@ def deliberation_words() -> dict:
     return {"Action": Action, "RowProblem": RowProblem, "ROW_PROBLEMS": ROW_PROBLEMS,
             "FIELD_NAMES": FIELD_NAMES, "ACTION_NAMES": ACTION_NAMES,
             "import_value": _import_value, "reopen_url": _reopen_url,
+            "payment_recorder": payment_recorder,
             "CourseWarning": CourseWarning}
 
 

@@ -148,6 +148,10 @@ class Enrolment(db.Model):
         str_enum(PaymentMethod, "payment_method")
     )
     payment_code: Mapped[str | None] = mapped_column(String(64))
+    # Who last recorded the payment state (the secretariat, a school coordinator, an import)
+    # and when: the secretariat sees who recorded what.
+    payment_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    payment_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Passed this course type in an earlier year: may not enrol again.
     passed_before: Mapped[bool] = mapped_column(default=False)
     # Phasing out of the 2025-2026 system (uitdovend) instead of switching to track 1.
@@ -167,6 +171,7 @@ class Enrolment(db.Model):
 
     pupil: Mapped[Pupil] = relationship(back_populates="enrolments")
     course: Mapped[Course] = relationship(back_populates="enrolments")
+    payment_recorded_by: Mapped[User | None] = relationship(foreign_keys=[payment_recorded_by_id])
     scores: Mapped[list[Score]] = relationship(back_populates="enrolment")
     exemptions: Mapped[list[Exemption]] = relationship(back_populates="enrolment")
     skill_assessments: Mapped[list[SkillAssessment]] = relationship(back_populates="enrolment")

@@ -1,8 +1,8 @@
-"""The school coordinator's area: her schools' courses, exam moments, teachers, overview
-and attests."""
+"""The school coordinator's area: her schools' courses, exam moments, teachers, pupil
+imports and payments, overview and attests."""
 
 from flask import Blueprint
 
 bp = Blueprint("school", __name__)
 
-from teacherapp.school import attests, routes  # noqa: E402,F401
+from teacherapp.school import attests, imports, routes  # noqa: E402,F401

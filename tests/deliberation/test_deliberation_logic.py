@@ -30,13 +30,13 @@ NOW = datetime(2026, 9, 20, 10, 0, tzinfo=UTC)
 COURSE = CourseFacts(school_id=1, start_year=2026, minimum_age=15)
 
 
-def _plan(text: str, pupils=(), enrolments=(), passed=()):
+def _plan(text: str, pupils=(), enrolments=(), passed=(), course=COURSE, importable=()):
     table = read_table(text.encode("utf-8"), "x.csv")
     by_vts = {p.vts_account_id.casefold(): p for p in pupils if p.vts_account_id}
     by_name = {name_key(p.first_name, p.last_name, p.birth_date): p for p in pupils
-               if p.school_id == COURSE.school_id}
-    return plan_import(table, COURSE, by_vts, by_name, {e.pupil_id: e for e in enrolments},
-                       passed, NOW)
+               if p.school_id == course.school_id}
+    return plan_import(table, course, by_vts, by_name, {e.pupil_id: e for e in enrolments},
+                       passed, NOW, frozenset(importable))
 
 
 ZOE = ExistingPupil(7, "Zoë", "Aerts", date(2010, 3, 4), 1, "VTS-7", None)
@@ -90,6 +90,31 @@ def test_passed_before_refuses_from_history_or_from_the_file():
     plan = _plan("vts account id;eerder geslaagd;voornaam;naam;geboortedatum\nVTS-7;;;;\n"
                  "X;ja;Stan;Smets;01/01/2010\n", pupils=[ZOE], passed=[7])
     assert [r.problems for r in plan.rows] == [[RowProblem.PASSED_BEFORE]] * 2
+
+
+def test_a_row_naming_another_course_is_refused():
+    course = CourseFacts(school_id=1, start_year=2026, minimum_age=15, course_id=5)
+    plan = _plan("voornaam;naam;geboortedatum;opleiding-id\n"
+                 "Zoë;Aerts;04/03/2010;5\nArne;Claes;04/03/2010;\nLien;Dubois;04/03/2010;6\n"
+                 "Noor;Peeters;04/03/2010;7\nTies;Maes;04/03/2010;vijf\n",
+                 course=course, importable={6})
+    assert [r.action for r in plan.rows[:2]] == [Action.CREATE, Action.CREATE]
+    assert [r.problems for r in plan.rows[2:]] == [
+        [RowProblem.COURSE_OTHER], [RowProblem.COURSE_NOT_ALLOWED], [RowProblem.COURSE_NOT_ALLOWED]]
+    assert [r.course_text for r in plan.rows[2:]] == ["6", "7", "vijf"]
+
+
+def test_a_coordinators_plan_neither_shows_nor_changes_another_schools_pupil():
+    elsewhere = ExistingPupil(9, "Bram", "Geheim", date(2010, 7, 7), 2, "VTS-9", "b@x.be")
+    protecting = CourseFacts(school_id=1, start_year=2026, minimum_age=15, course_id=5,
+                             protect_other_schools=True)
+    text = "VTS-account-id;voornaam;e-mail\nVTS-9;;nieuw@x.be\n"
+    row = _plan(text, pupils=[elsewhere], course=protecting).rows[0]
+    assert (row.action, row.pupil_id, row.other_school_id) == (Action.ENROL, 9, 2)
+    assert row.changes == [] and row.display_name == "VTS-9" and row.birth_date is None
+    secretariat_row = _plan(text, pupils=[elsewhere]).rows[0]
+    assert secretariat_row.display_name == "Bram Geheim"
+    assert [c.field for c in secretariat_row.changes] == ["email"]
 
 
 def test_signature_changes_when_the_outcome_changes():

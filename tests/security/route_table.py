@@ -111,6 +111,11 @@ def _score(w: World, s: Side) -> dict[str, Any]:
     return {"value": "3", "version": str(s.score.version), "absence": ""}
 
 
+def _payment(w: World, s: Side) -> dict[str, Any]:
+    """A payment row's form (prefixed by the enrolment): paid with a school code."""
+    return {f"e{s.enrolment.id}-state": "school_code", f"e{s.enrolment.id}-code": "MATRIX-1"}
+
+
 def _level(w: World, s: Side) -> dict[str, Any]:
     return {"level_id": str(s.criterion.levels[0].id), "version": "1", "note": "x"}
 
@@ -188,7 +193,7 @@ for _endpoint, _route in {
     "deliberation.import_preview": Route(S, may_404=True),
     "deliberation.import_cancel": Route(S, may_404=True),
     "deliberation.payments": Route(S),
-    "deliberation.set_payment": Route(S, data=lambda w, s: {"paid": "", "method": ""}),
+    "deliberation.set_payment": Route(S, data=_payment),
 }.items():
     ROUTES[_endpoint] = _route
 
@@ -232,6 +237,12 @@ ROUTES.update({
     "school.teacher_unlink": Route(SC),
     "school.attests": Route(CO),
     "school.attests_pdf": Route(SC, json=True),
+    # her school's pupil imports (the secretariat's code, limited to her courses) and payments
+    "school.import_pupils": Route(SC),
+    "school.import_preview": Route(SC, may_404=True),
+    "school.import_cancel": Route(SC, may_404=True),
+    "school.payments": Route(SC),
+    "school.set_payment": Route(SC, data=_payment),
 })
 
 # Deliberation rounds and attests: the secretariat's; the verification page is public.

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from teacherapp.content import importing
-from teacherapp.deliberation import import_routes, pending
+from teacherapp.deliberation import import_views, pending
 from teacherapp.extensions import db
 from tests import hostile_files as hostile
 from tests.deliberation.helpers import example
@@ -103,7 +103,7 @@ def reads_watched(monkeypatch):
             return real(*args, **kwargs)
         return read
 
-    monkeypatch.setattr(import_routes, "read_table", watched(import_routes.read_table))
+    monkeypatch.setattr(import_views, "read_table", watched(import_views.read_table))
     monkeypatch.setattr(importing, "read_table", watched(importing.read_table))
     return seen
 
