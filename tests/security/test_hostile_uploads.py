@@ -49,6 +49,11 @@ def _post(auth, url: str, data: bytes, filename: str):
     return response, time.perf_counter() - started
 
 
+# Refused while reading, not after unpacking or parsing everything (which takes tens of
+# seconds for these files); the margin is for a busy 2-core machine running two test workers.
+QUICK_SECONDS = 5.0
+
+
 def _kept(app) -> list[Path]:
     instance = Path(app.instance_path)
     return [p for folder in ("pending_imports", "content-imports")
@@ -63,7 +68,7 @@ def test_pupil_import_refuses_a_hostile_file_quickly(app, auth, make, course, fi
     response, seconds = _post(auth, f"/admin/courses/{course.id}/import-pupils", data, filename)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
-    assert seconds < 1.0
+    assert seconds < QUICK_SECONDS
     assert _kept(app) == before
 
 
@@ -75,7 +80,7 @@ def test_view_import_refuses_a_hostile_file_quickly(app, auth, make, files, name
     response, seconds = _post(auth, "/admin/content-views/import", data, filename)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
-    assert seconds < 1.0
+    assert seconds < QUICK_SECONDS
     assert _kept(app) == before
 
 
