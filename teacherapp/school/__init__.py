@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("school", __name__)
 
-from teacherapp.school import routes  # noqa: E402,F401
+from teacherapp.school import routes, staff  # noqa: E402,F401
