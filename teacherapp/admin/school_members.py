@@ -38,7 +38,7 @@ def _page(school: School, invite_form: InviteForm | None = None,
         coordinators=[m for m in members if m.role == Role.SCHOOL_COORDINATOR],
         staff=[m for m in members if m.role == Role.TEACHER],
         invitations=db.session.scalars(open_invitations_query([school.id])).all(),
-        invite_form=invite_form or InviteForm(), add_form=add_form or MemberAddForm(),
+        invite_form=invite_form or InviteForm(), add_form=add_form or MemberAddForm(prefix="member"),
         role_labels=ROLE_LABELS, cancel_endpoint="admin.school_invitation_cancel",
         cancel_args={"school_id": school.id}), status
 
@@ -65,7 +65,7 @@ def school_member_invite(school_id: int):
 @secretariat_required
 def school_member_add(school_id: int):
     school = get_or_404(School, school_id)
-    form = MemberAddForm()
+    form = MemberAddForm(prefix="member")  # beside the invitation's own email field
     if not form.validate_on_submit():
         return _page(school, add_form=form, status=422)
     role = KIND_ROLES[form.kind.data]

@@ -113,13 +113,13 @@ def test_adding_and_removing_an_existing_account(auth, make, schools):
     auth.login(schools["secretariat"])
     school_id = schools["a"].id
     response = auth.post(f"/admin/schools/{school_id}/members/add",
-                         data={"email": teacher.email, "kind": "staff"})
+                         data={"member-email": teacher.email, "member-kind": "staff"})
     assert response.status_code == 302
     assert teacher.email in _members(school_id)
     # the wrong kind for the account, and an unknown address: refused, nothing changed
     before = database_digest()
-    for data in ({"email": teacher.email, "kind": "coordinator"},
-                 {"email": "niemand@school.example", "kind": "staff"}):
+    for data in ({"member-email": teacher.email, "member-kind": "coordinator"},
+                 {"member-email": "niemand@school.example", "member-kind": "staff"}):
         assert auth.post(f"/admin/schools/{school_id}/members/add", data=data).status_code == 422
     assert database_digest() == before
     response = auth.post(f"/admin/schools/{school_id}/members/{teacher.id}/remove")

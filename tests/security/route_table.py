@@ -265,7 +265,7 @@ ROUTES.update({
     "admin.school_member_invite": Route(S, data=lambda w, s: {
         "email": "nieuwe.coordinator@matrix.example", "full_name": "Nieuwe Coördinator"}),
     "admin.school_member_add": Route(S, data=lambda w, s: {
-        "email": s.coordinator.email, "kind": "coordinator"}),
+        "member-email": s.coordinator.email, "member-kind": "coordinator"}),
     "admin.school_member_remove": Route(S),
     "admin.school_invitation_cancel": Route(S),
     "school.staff": Route(CO),
