@@ -37,17 +37,28 @@ def _invite_form(schools: list[School]) -> TeacherInviteForm:
 def _page(form: TeacherInviteForm | None = None, status: int = 200):
     schools = _schools()
     ids = [school.id for school in schools]
-    staff = db.session.execute(
+    rows = db.session.execute(
         select(User, SchoolMembership.school_id)
         .join(SchoolMembership, SchoolMembership.user_id == User.id)
         .where(SchoolMembership.school_id.in_(ids), User.role == Role.TEACHER)
         .order_by(User.full_name)).all()
     invitations = db.session.scalars(
         open_invitations_query(ids).where(Invitation.role == Role.TEACHER)).all()
-    return render_template("school/staff.html", schools=schools, staff=staff,
+    return render_template("school/staff.html", schools=schools,
+                           staff=list(dict.fromkeys(user for user, _ in rows)),
+                           staff_schools=_school_names(rows, schools),
                            invitations=invitations, form=form or _invite_form(schools),
                            role_labels=ROLE_LABELS, cancel_endpoint="school.invitation_cancel",
                            cancel_args={}), status
+
+
+def _school_names(rows, schools: list[School]) -> dict[int, str]:
+    """Each staff teacher's schools among hers, by name (she may coordinate a group)."""
+    names = {school.id: school.name for school in schools}
+    found: dict[int, list[str]] = {}
+    for user, school_id in rows:
+        found.setdefault(user.id, []).append(names[school_id])
+    return {user_id: ", ".join(sorted(school_names)) for user_id, school_names in found.items()}
 
 
 @bp.route("/staff")

@@ -109,3 +109,17 @@ def test_a_coordinator_cannot_be_invited_as_teacher(auth, schools):
     response = invite_teacher(auth, schools["a"], email=schools["secretariat"].email)
     assert response.status_code == 422 and "VTS-secretariaat" in response.get_data(as_text=True)
     assert database_digest() == before
+
+
+def test_a_coordinator_of_a_school_group_sees_which_school_each_teacher_is_on(auth, make, schools):
+    school_c = make.school(name="Campus Centrum")
+    make.member(schools["coordinator_a"], school_c)
+    both = make.teacher(full_name="Beide Scholen")
+    make.member(both, schools["a"])
+    make.member(both, school_c)
+    db.session.commit()
+    auth.login(schools["coordinator_a"])
+    html = auth.client.get("/school/staff").get_data(as_text=True)
+    assert html.count("Beide Scholen") == 1
+    assert "Campus Centrum, Sint-Jozefscollege" in html
+    assert f'<option value="{school_c.id}">Campus Centrum</option>' in html
