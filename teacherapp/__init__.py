@@ -42,7 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from teacherapp import database, formatting, htmx, i18n, security  # noqa: F401 (listeners)
-    from teacherapp.extensions import csrf, db, login_manager, migrate
+    from teacherapp.extensions import csrf, db, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(
@@ -51,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
     htmx.init_app(app)
     i18n.init_app(app)
     formatting.init_app(app)
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from teacherapp.courses import bp as courses_bp
     from teacherapp.deliberation import bp as deliberation_bp
     from teacherapp.errors import bp as errors_bp
+    from teacherapp.invites import bp as invites_bp
     from teacherapp.main import bp as main_bp
     from teacherapp.offline import bp as offline_bp
     from teacherapp.school import bp as school_bp
@@ -99,6 +101,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auditlog_bp, url_prefix="/admin/audit")
     # The school coordinator's area: her schools' courses, exam moments, teachers, overview.
     app.register_blueprint(school_bp, url_prefix="/school")
+    # The public page of an invitation link (set a password); the inviting screens live in
+    # the admin and school areas.
+    app.register_blueprint(invites_bp, url_prefix="/invite")
     app.register_blueprint(content_bp)
     # The xAPI Statements resource for the content platform, and the secretariat's screen for
     # statements whose person or activity is not known yet.

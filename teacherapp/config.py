@@ -96,6 +96,19 @@ def load_config(instance_path: str) -> dict[str, Any]:
         # teacher behind one address, so the per-address limit is far higher.
         "LOGIN_LIMIT_ACCOUNT": os.environ.get("LOGIN_LIMIT_ACCOUNT", "10 per minute"),
         "LOGIN_LIMIT_ADDRESS": os.environ.get("LOGIN_LIMIT_ADDRESS", "200 per minute"),
+        # Invitation links: requests per address that fail (a wrong or used token, a refused form).
+        "INVITE_LIMIT_ADDRESS": os.environ.get("INVITE_LIMIT_ADDRESS", "30 per minute"),
+        # Invitations are mailed only when MAIL_SERVER is set; otherwise whoever invited passes
+        # the link on. Always the SMTP backend (Flask-Mailman would keep test mail in memory).
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "noreply@vts.be"),
+        "MAIL_TIMEOUT": int(os.environ.get("MAIL_TIMEOUT", "10")),
+        "MAIL_BACKEND": "smtp",
         "ATTEST_JOB_RUNNER": os.environ.get("ATTEST_JOB_RUNNER", "thread"),
         # A running print job without a heartbeat this long was interrupted (a restart).
         "ATTEST_JOB_STALE_SECONDS": int(os.environ.get("ATTEST_JOB_STALE_SECONDS", "600")),

@@ -8,7 +8,9 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 PACKAGE_DIR = Path(__file__).parent
-METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+# Plain-text templates (mails) are Jinja too.
+METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2"),
+              ("**.py", "python")]
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 
 
@@ -17,7 +19,8 @@ def extracted_messages() -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for filename, _lineno, message, _comments, _context in extract_from_dir(
         str(PACKAGE_DIR), method_map=METHOD_MAP, keywords=KEYWORDS,
-        options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+        options_map={"**/templates/**.html": {"extensions": "jinja2.ext.i18n"},
+                     "**/templates/**.txt": {"extensions": "jinja2.ext.i18n"}},
     ):
         ids = message if isinstance(message, tuple) else (message,)
         for msgid in ids:

@@ -16,9 +16,11 @@ from teacherapp.models import (
     Course,
     CourseTeacher,
     Enrolment,
+    Invitation,
     Recognition,
     RecognitionBasis,
     Role,
+    School,
     SchoolMembership,
     Subject,
     User,
@@ -59,6 +61,33 @@ def coordinated_school_ids(user: User | None = None) -> list[int]:
     return list(db.session.scalars(select(SchoolMembership.school_id)
                                    .where(SchoolMembership.user_id == user.id)
                                    .order_by(SchoolMembership.school_id)))
+
+
+def get_coordinated_school_or_404(school_id: int | None, user: User | None = None, *,
+                                  lock: bool = False) -> School:
+    """One of the coordinator's schools; 404 for any other. `lock`: her membership FOR SHARE,
+    so a write she makes for the school holds only while she still belongs to it."""
+    user = user or current_user
+    if user.role != Role.SCHOOL_COORDINATOR or school_id is None:
+        abort(404)
+    statement = (select(School).join(SchoolMembership, SchoolMembership.school_id == School.id)
+                 .where(School.id == school_id, SchoolMembership.user_id == user.id))
+    if lock:
+        statement = statement.with_for_update(read=True)
+    school = db.session.scalars(statement).first()
+    if school is None:
+        abort(404)
+    return school
+
+
+def get_school_invitation_or_404(invitation_id: int, user: User | None = None, *,
+                                 lock: bool = False) -> Invitation:
+    """A teacher's invitation to one of the coordinator's schools; 404 for any other."""
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.role != Role.TEACHER:
+        abort(404)
+    get_coordinated_school_or_404(invitation.school_id, user, lock=lock)
+    return invitation
 
 
 def school_courses_query(user: User | None = None) -> Select[tuple[Course]]:

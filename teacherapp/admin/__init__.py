@@ -10,6 +10,7 @@ from teacherapp.admin import (  # noqa: E402,F401
     enrolments,
     routes,
     rubrics,
+    school_members,
     schools,
     subjects,
     teachers,

@@ -45,6 +45,8 @@ SCREEN = register(bp, Screen(
     delete_label=lambda: _("Delete school"),
     listing=lambda: url_for("admin.schools"),
     url_prefix="/schools", id_arg="school_id",
+    template="admin/school_form.html",
+    context=lambda school: {"school_id": school.id if school else None},
 ))
 
 

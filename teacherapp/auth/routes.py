@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from teacherapp import audit
 from teacherapp.auth import bp
 from teacherapp.auth.devices import device_key, known_device_for, remember_device
 from teacherapp.auth.forms import LoginForm
-from teacherapp.auth.session import end_session, start_session
+from teacherapp.auth.session import end_session, log_in
 from teacherapp.extensions import db, limiter
 from teacherapp.models import User
 from teacherapp.models.types import utcnow
@@ -74,12 +74,7 @@ def login():
         password_ok = verify_password(password_hash, form.password.data)
         user = db.session.get(User, user_id) if user_id is not None else None
         if user is not None and password_ok and user.active:
-            lang = session.get("lang")
-            session.clear()  # a fresh session at login: no fixation
-            if lang:
-                session["lang"] = lang
-            login_user(user, remember=form.remember.data)
-            start_session(remember=form.remember.data)
+            log_in(user, remember=form.remember.data)  # a fresh session: no fixation
             user.last_login_at = utcnow()
             audit.record("login", "user", user.id, actor_id=user.id)
             db.session.commit()

@@ -63,6 +63,18 @@ def start_session(remember: bool) -> None:
     session.permanent = True
 
 
+def log_in(user: User, remember: bool) -> None:
+    """A fresh session for this user (no fixation), keeping only the chosen language."""
+    from flask_login import login_user
+
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user, remember=remember)
+    start_session(remember=remember)
+
+
 def end_session() -> None:
     """Forget the user and everything in the session but the chosen language."""
     lang = session.get("lang")

@@ -25,6 +25,7 @@ from teacherapp.models.evaluation import (
     Subject,
     Submission,
 )
+from teacherapp.models.invitations import Invitation
 from teacherapp.models.people import (
     Enrolment,
     GenericTestResult,
@@ -74,6 +75,7 @@ __all__ = [
     "IdempotentSave",
     "IngestedEvent",
     "IntegrationToken",
+    "Invitation",
     "Level",
     "PaymentMethod",
     "Pupil",

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("school", __name__)
 
-from teacherapp.school import attests, imports, routes  # noqa: E402,F401
+from teacherapp.school import attests, imports, routes, staff  # noqa: E402,F401

@@ -88,6 +88,8 @@ ARGUMENTS: dict[str, Callable[[World, Side], Any]] = {
     "attest_id": lambda w, s: s.attest.id,
     "job_id": lambda w, s: s.job.id,
     "number": lambda w, s: s.attest.number,
+    "invitation_id": lambda w, s: s.invitation.id,
+    "user_id": lambda w, s: s.coordinator.id,
 }
 
 
@@ -265,4 +267,25 @@ ROUTES.update({
     "deliberation.rounds.restart_job": Route(S),
     "deliberation.rounds.school_pdf": Route(S, json=True),
     "deliberation.rounds.job_zip": Route(S, json=True),
+})
+
+# Invitations: the public link page (an unknown token gets the one "not valid" page, 410);
+# the secretariat's school members screen; the coordinator's teachers and their invitations.
+_NEW_PASSWORD = "route-matrix-wachtwoord"
+ROUTES.update({
+    "invites.accept_invitation": Route(P, data=lambda w, s: {
+        "password": _NEW_PASSWORD, "confirm": _NEW_PASSWORD}),
+    "admin.school_members": Route(S),
+    "admin.school_member_invite": Route(S, data=lambda w, s: {
+        "email": "nieuwe.coordinator@matrix.example", "full_name": "Nieuwe Coördinator"}),
+    "admin.school_member_add": Route(S, data=lambda w, s: {
+        "member-email": s.coordinator.email, "member-kind": "coordinator"}),
+    "admin.school_member_remove": Route(S),
+    "admin.school_invitation_cancel": Route(S),
+    "school.staff": Route(CO),
+    # The school is in the form: school A's id from coordinator B is a 404.
+    "school.staff_invite": Route(SC, data=lambda w, s: {
+        "email": "nieuwe.leerkracht@matrix.example", "full_name": "Nieuwe Leerkracht",
+        "school_id": str(s.school.id)}),
+    "school.invitation_cancel": Route(SC),
 })

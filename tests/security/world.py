@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from flask.testing import FlaskClient
@@ -34,10 +34,12 @@ from teacherapp.models import (
     Exemption,
     ExemptionKind,
     IntegrationToken,
+    Invitation,
     JobState,
     Level,
     Pupil,
     Recognition,
+    Role,
     RoundCourse,
     Rubric,
     School,
@@ -78,6 +80,7 @@ class Side:
     round_course: RoundCourse
     attest: Attest
     job: AttestJob
+    invitation: Invitation  # an open invitation of a teacher to this side's school
 
 
 @dataclass
@@ -149,9 +152,17 @@ def _side(label: str, text_value: str) -> Side:
     db.session.add(SchoolAttests(job_id=job.id, school_id=school.id, attest_count=1,
                                  pdf=b"%PDF-1.7 route matrix"))
     db.session.flush()
+    invited_at = datetime.now(UTC)
+    invitation = Invitation(token_hash=hash_token(f"route-matrix-invitation-{label}"),
+                            email=f"invited.{label.lower()}@{text_value[:40]}.example".replace(" ", ""),
+                            full_name=f"Invited {label} {text_value}"[:200], role=Role.TEACHER,
+                            school_id=school.id, invited_by_id=coordinator.id,
+                            created_at=invited_at, expires_at=invited_at + timedelta(days=7))
+    db.session.add(invitation)
+    db.session.flush()
     return Side(school, ct, teacher, recognition, course, pupil, enrolment, subject,
                 subject_exempt, rubric, criterion, level, score, assessment, exemption,
-                submission, item, coordinator, round_course, attest, job)
+                submission, item, coordinator, round_course, attest, job, invitation)
 
 
 def build_world(text_a: str = "Alfa", text_b: str = "Bravo") -> World:

@@ -1,0 +1,54 @@
+"""The invitation link's token: random, shown once, stored only as a SHA-256 hash."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, select
+
+from teacherapp.content.tokens import hash_token
+from teacherapp.extensions import db
+from teacherapp.models import Invitation
+from teacherapp.models.types import utcnow
+
+VALID_DAYS = 7
+MAX_TOKEN_LENGTH = 100  # token_urlsafe(32) is 43 characters; anything far longer is noise
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh token for the link, and the hash to store."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def expiry(now: datetime) -> datetime:
+    return now + timedelta(days=VALID_DAYS)
+
+
+def open_condition(now: datetime):
+    """SQL: not used, not cancelled, not expired."""
+    return (Invitation.used_at.is_(None) & Invitation.cancelled_at.is_(None)
+            & (Invitation.expires_at > now))
+
+
+def find_open_invitation(token: str, now: datetime | None = None) -> Invitation | None:
+    """The open invitation this token belongs to; None for an unknown, used, cancelled or
+    expired one (the caller answers the same for all four)."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    digest = hash_token(token)
+    invitation = db.session.scalars(
+        select(Invitation).where(Invitation.token_hash == digest)).first()
+    if invitation is None or not hmac.compare_digest(invitation.token_hash, digest):
+        return None
+    return invitation if invitation.is_open(now or utcnow()) else None
+
+
+def open_invitations_query(school_ids: list[int], now: datetime | None = None
+                           ) -> Select[tuple[Invitation]]:
+    """The open invitations of these schools, newest first."""
+    return (select(Invitation)
+            .where(Invitation.school_id.in_(school_ids), open_condition(now or utcnow()))
+            .order_by(Invitation.created_at.desc(), Invitation.id.desc()))
