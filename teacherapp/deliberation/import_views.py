@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from teacherapp.database import end_read_transaction
 from teacherapp.deliberation import pending
@@ -212,3 +213,23 @@ def set_payment(scope: CourseScope, course_id: int, enrolment_id: int):
     # Only htmx gets here: the row answers for itself, with its saved state or its error.
     return render_template("deliberation/_payment_row.html", scope=scope, course=enrolment.course,
                            enrolment=enrolment, form=form, saved=saved), (200 if saved else 422)
+
+
+def register_routes(bp: Blueprint, scope: CourseScope, required: Callable) -> None:
+    """The import and payment routes of one area (the same URLs under its blueprint), each
+    behind that area's role check, and its answer to an upload that is too large."""
+    views = (
+        ("/courses/<int:course_id>/import-pupils", "import_pupils", ["GET", "POST"],
+         lambda course_id: import_page(scope, course_id)),
+        ("/courses/<int:course_id>/import-pupils/<token>", "import_preview", ["GET", "POST"],
+         lambda course_id, token: preview_page(scope, course_id, token)),
+        ("/courses/<int:course_id>/import-pupils/<token>/cancel", "import_cancel", ["POST"],
+         lambda course_id, token: cancel(scope, course_id, token)),
+        ("/courses/<int:course_id>/payments", "payments", ["GET"],
+         lambda course_id: payments_page(scope, course_id)),
+        ("/courses/<int:course_id>/payments/<int:enrolment_id>", "set_payment", ["POST"],
+         lambda course_id, enrolment_id: set_payment(scope, course_id, enrolment_id)),
+    )
+    for rule, endpoint, methods, view in views:
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=required(view), methods=methods)
+    bp.register_error_handler(RequestEntityTooLarge, lambda error: upload_too_large(scope, error))

@@ -9,8 +9,6 @@ changing their personal data.
 
 from __future__ import annotations
 
-from werkzeug.exceptions import RequestEntityTooLarge
-
 from teacherapp.deliberation import import_views as views
 from teacherapp.models import Role
 from teacherapp.permissions import (
@@ -26,37 +24,4 @@ SCOPE = views.CourseScope(
     load_enrolment=get_school_enrolment_or_404, courses=school_courses_query,
     protect_other_schools=True)
 
-
-@bp.errorhandler(RequestEntityTooLarge)
-def upload_too_large(error):
-    return views.upload_too_large(SCOPE, error)
-
-
-@bp.route("/courses/<int:course_id>/import-pupils", methods=["GET", "POST"])
-@coordinator_required
-def import_pupils(course_id: int):
-    return views.import_page(SCOPE, course_id)
-
-
-@bp.route("/courses/<int:course_id>/import-pupils/<token>", methods=["GET", "POST"])
-@coordinator_required
-def import_preview(course_id: int, token: str):
-    return views.preview_page(SCOPE, course_id, token)
-
-
-@bp.route("/courses/<int:course_id>/import-pupils/<token>/cancel", methods=["POST"])
-@coordinator_required
-def import_cancel(course_id: int, token: str):
-    return views.cancel(SCOPE, course_id, token)
-
-
-@bp.route("/courses/<int:course_id>/payments")
-@coordinator_required
-def payments(course_id: int):
-    return views.payments_page(SCOPE, course_id)
-
-
-@bp.route("/courses/<int:course_id>/payments/<int:enrolment_id>", methods=["POST"])
-@coordinator_required
-def set_payment(course_id: int, enrolment_id: int):
-    return views.set_payment(SCOPE, course_id, enrolment_id)
+views.register_routes(bp, SCOPE, coordinator_required)
