@@ -101,6 +101,19 @@ def test_an_existing_teacher_joins_the_staff_and_keeps_his_password(auth, make, 
     assert db.session.get(User, teacher.id).password_hash == password_hash
 
 
+
+def test_inviting_a_disabled_teacher_says_the_account_stays_disabled(auth, make, schools):
+    teacher = make.teacher(email="uit@school.example")
+    teacher.active = False
+    db.session.commit()
+    auth.login(schools["coordinator_a"])
+    html = invite_teacher(auth, schools["a"], email=teacher.email).get_data(as_text=True)
+    assert "Dit account is uitgeschakeld" in html
+    enabled = make.teacher(email="aan@school.example")
+    db.session.commit()
+    html = invite_teacher(auth, schools["a"], email=enabled.email).get_data(as_text=True)
+    assert "uitgeschakeld" not in html
+
 def test_a_coordinator_cannot_be_invited_as_teacher(auth, schools):
     auth.login(schools["coordinator_a"])
     before = database_digest()
