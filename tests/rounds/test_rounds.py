@@ -75,6 +75,8 @@ def test_the_course_table_shows_results_and_proposed_decisions(client, auth, mak
     assert "Aerts, Zoë" in html and "Dubois, Lien" in html
     assert "geslaagd" in html and "nog niet volledig" in html
     assert "scores nog niet ingediend bij VTS" in html or "nog geen resultaat" in html
+    cells = " ".join(html.split())  # Arne's absence in Dutch, not the stored code
+    assert "<td>afwezig <span" in cells and "<td>absent <span" not in cells
     for pupil in pupils.values():  # a form per pupil, each label pointing at its own field
         assert f'for="reason-{pupil.id}"' in html and f'id="reason-{pupil.id}"' in html
 
