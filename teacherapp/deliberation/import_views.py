@@ -208,7 +208,7 @@ def set_payment(scope: CourseScope, course_id: int, enrolment_id: int):
             return redirect(url_for(scope.endpoint("payments"), course_id=course_id))
     elif not is_htmx_request():
         flash(_("Payment of %(name)s not saved: %(error)s", name=enrolment.pupil.full_name,
-                error=" ".join(form.code.errors + form.state.errors)), "error")
+                error=" ".join(str(e) for e in [*form.code.errors, *form.state.errors])), "error")
         return redirect(url_for(scope.endpoint("payments"), course_id=course_id))
     # Only htmx gets here: the row answers for itself, with its saved state or its error.
     return render_template("deliberation/_payment_row.html", scope=scope, course=enrolment.course,

@@ -242,6 +242,11 @@ def test_a_school_code_without_a_code_is_refused_in_dutch_and_changes_nothing(au
     assert response.status_code == 422
     assert "Vul de betaalcode van de school in." in response.get_data(as_text=True)
     assert database_digest() == baseline
+    # Without JavaScript the same refusal comes back as a message on the payments page.
+    response = _pay(auth, school_x["enrolment"], code="")
+    assert response.status_code == 302 and database_digest() == baseline
+    page = auth.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Vul de betaalcode van de school in." in page
 
 
 def test_the_payment_write_locks_the_enrolment_first(auth, school_x, monkeypatch):
