@@ -8,8 +8,10 @@ from typing import Any
 from flask import Flask
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    """The app; `instance_path` (default: ./instance) holds uploads waiting for confirmation
+    and the compiled translations (tests give each test process its own)."""
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     os.makedirs(app.instance_path, exist_ok=True)
 
     from teacherapp.config import load_config

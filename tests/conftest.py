@@ -69,9 +69,16 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Iterator[Flask]:
+def instance_path(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Uploads waiting for confirmation live here: one folder per test process, so tests
+    that check nothing was kept never see another xdist worker's upload."""
+    return str(tmp_path_factory.mktemp("instance"))
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, instance_path: str) -> Iterator[Flask]:
     """The app that serves requests (test client, live server)."""
-    app = create_app(_test_config(database_url))
+    app = create_app(_test_config(database_url), instance_path=instance_path)
     yield app
 
 
@@ -89,14 +96,14 @@ def _data_config(url: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def data_app(database_url: str, app: Flask) -> Iterator[Flask]:
+def data_app(database_url: str, app: Flask, instance_path: str) -> Iterator[Flask]:
     """A second app on the same database, whose context the test code runs in.
 
     Requests then always get a fresh app context of `app` (Flask reuses a pushed context
     of the same app), so `g`, the logged-in user and the db session never leak from the
     test into a request or from one request into the next, as in production.
     """
-    data_app = create_app(_data_config(database_url))
+    data_app = create_app(_data_config(database_url), instance_path=instance_path)
     with data_app.app_context():
         db.drop_all()
         if db.engine.dialect.name == "postgresql":

@@ -6,10 +6,12 @@ her schools' teacher invitations; both hold her membership FOR SHARE while they 
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from teacherapp.extensions import db
+from teacherapp.invites.accounts import remove_membership
 from teacherapp.invites.answers import cancel_and_flash, invite_and_answer
 from teacherapp.invites.forms import ROLE_LABELS, TeacherInviteForm
 from teacherapp.invites.tokens import open_invitations_query
@@ -47,9 +49,23 @@ def _page(form: TeacherInviteForm | None = None, status: int = 200):
     return render_template("school/staff.html", schools=schools,
                            staff=list(dict.fromkeys(user for user, _ in rows)),
                            staff_schools=_school_names(rows, schools),
+                           remove_buttons=_remove_buttons(rows, schools),
                            invitations=invitations, form=form or _invite_form(schools),
                            role_labels=ROLE_LABELS, cancel_endpoint="school.invitation_cancel",
                            cancel_args={}), status
+
+
+def _remove_buttons(rows, schools: list[School]):
+    """Per staff teacher, a button for each of her schools the teacher is on (one school:
+    "Remove from school"; a school group: the school named)."""
+    names = {school.id: school.name for school in schools}
+    by_user: dict[int, list[tuple[str, str]]] = {}
+    for user, school_id in rows:
+        label = (_("Remove from %(school)s", school=names[school_id]) if len(schools) > 1
+                 else _("Remove from school"))
+        by_user.setdefault(user.id, []).append(
+            (url_for("school.staff_remove", school_id=school_id, teacher_id=user.id), label))
+    return lambda user: sorted(by_user.get(user.id, []), key=lambda button: button[1])
 
 
 def _school_names(rows, schools: list[School]) -> dict[int, str]:
@@ -85,4 +101,21 @@ def staff_invite():
 def invitation_cancel(invitation_id: int):
     invitation = get_school_invitation_or_404(invitation_id, lock=True)
     cancel_and_flash(invitation)
+    return redirect(url_for("school.staff"))
+
+
+@bp.route("/staff/<int:school_id>/teachers/<int:teacher_id>/remove", methods=["POST"])
+@coordinator_required
+def staff_remove(school_id: int, teacher_id: int):
+    """Take a teacher off one of her schools' staff (a teacher who left). Her courses' links
+    stay as they are: unlinking is done per course. Other coordinators are the secretariat's."""
+    school = get_coordinated_school_or_404(school_id, lock=True)
+    teacher = db.session.get(User, teacher_id)
+    if teacher is None or teacher.role != Role.TEACHER:
+        abort(404)
+    if not remove_membership(teacher.id, school.id):
+        abort(404)
+    db.session.commit()
+    flash(_("%(name)s no longer belongs to %(school)s.", name=teacher.full_name,
+            school=school.name), "success")
     return redirect(url_for("school.staff"))

@@ -133,6 +133,35 @@ def test_a_coordinator_of_a_school_group_sees_which_school_each_teacher_is_on(au
     db.session.commit()
     auth.login(schools["coordinator_a"])
     html = auth.client.get("/school/staff").get_data(as_text=True)
-    assert html.count("Beide Scholen") == 1
+    assert html.count("<span>Beide Scholen") == 1  # one row, a remove button per school
+    assert ">Verwijderen uit Campus Centrum</button>" in html
+    assert ">Verwijderen uit Sint-Jozefscollege</button>" in html
     assert "Campus Centrum, Sint-Jozefscollege" in html
     assert f'<option value="{school_c.id}">Campus Centrum</option>' in html
+
+
+def test_she_takes_a_teacher_who_left_off_her_school_and_only_hers(auth, make, schools):
+    mine = make.teacher(full_name="Vertrokken Leerkracht")
+    theirs = make.teacher(full_name="Andere Leerkracht")
+    make.member(mine, schools["a"])
+    make.member(theirs, schools["b"])
+    db.session.commit()
+    auth.login(schools["coordinator_a"])
+    page = auth.client.get("/school/staff").get_data(as_text=True)
+    assert 'aria-label="Uit de school verwijderen: Vertrokken Leerkracht"' in page
+    before = database_digest()
+    # another school's teacher, her school with another school's teacher, a coordinator: 404
+    for school, user in ((schools["b"], theirs), (schools["a"], theirs),
+                         (schools["a"], schools["coordinator_a"])):
+        response = auth.post(f"/school/staff/{school.id}/teachers/{user.id}/remove")
+        assert response.status_code == 404
+    assert database_digest() == before
+    response = auth.post(f"/school/staff/{schools['a'].id}/teachers/{mine.id}/remove")
+    assert response.status_code == 302
+    assert db.session.scalar(select(SchoolMembership).where(
+        SchoolMembership.user_id == mine.id)) is None
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.entity == "school_membership", AuditEvent.action == "delete")).one()
+    assert event.actor_id == schools["coordinator_a"].id
+    html = auth.client.get("/school/staff").get_data(as_text=True)
+    assert "hoort niet meer bij" in html and "<span>Vertrokken Leerkracht" not in html

@@ -288,4 +288,5 @@ ROUTES.update({
         "email": "nieuwe.leerkracht@matrix.example", "full_name": "Nieuwe Leerkracht",
         "school_id": str(s.school.id)}),
     "school.invitation_cancel": Route(SC),
+    "school.staff_remove": Route(SC),
 })

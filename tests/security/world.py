@@ -135,6 +135,7 @@ def _side(label: str, text_value: str) -> Side:
                                last_viewed_at=now, progress=40, completed=False))
     db.session.flush()
     coordinator = factories.coordinator([school], full_name=f"Coordinator {label} {text_value}"[:200])
+    factories.member(teacher, school)  # the teacher is on the school's staff too
     # A deliberation round of its own (side A trimester 1, B 2), the course not confirmed yet,
     # an attest issued earlier and a finished print job.
     round_ = DeliberationRound(school_year="2026-2027", trimester=1 if label == "A" else 2)
