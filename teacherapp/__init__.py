@@ -6,12 +6,23 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+
+class DatabaseId(IntegerConverter):
+    """Werkzeug's `int` converter, bounded to the range of an SQL INTEGER column."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False) -> None:  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def create_app(config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
     """The app; `instance_path` (default: ./instance) holds uploads waiting for confirmation
     and the compiled translations (tests give each test process its own)."""
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    # Before any route is added: an id in a URL fits the database's integer, or matches no
+    # route (404), instead of reaching PostgreSQL as an out-of-range value (a 500).
+    app.url_map.converters["int"] = DatabaseId
     os.makedirs(app.instance_path, exist_ok=True)
 
     from teacherapp.config import load_config

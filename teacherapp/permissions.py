@@ -68,7 +68,8 @@ def get_coordinated_school_or_404(school_id: int | None, user: User | None = Non
     """One of the coordinator's schools; 404 for any other. `lock`: her membership FOR SHARE,
     so a write she makes for the school holds only while she still belongs to it."""
     user = user or current_user
-    if user.role != Role.SCHOOL_COORDINATOR or school_id is None:
+    # The id comes from a form: one beyond the database's integer is no school of hers either.
+    if user.role != Role.SCHOOL_COORDINATOR or school_id is None or not 0 < school_id < 2**31:
         abort(404)
     statement = (select(School).join(SchoolMembership, SchoolMembership.school_id == School.id)
                  .where(School.id == school_id, SchoolMembership.user_id == user.id))

@@ -50,6 +50,11 @@ def test_another_schools_id_is_a_404_and_changes_nothing(auth, schools):
                                                     "full_name": "X"}).status_code == 404
     assert auth.post("/school/staff/invite", data={"email": "x@example.com", "full_name": "X",
                                                     "school_id": "abc"}).status_code == 404
+    for beyond in ("2147483648", "99999999999999999999", "-1", "0"):  # no 500 on PostgreSQL
+        assert auth.post("/school/staff/invite", data={
+            "email": "x@example.com", "full_name": "X", "school_id": beyond}).status_code == 404
+    assert auth.post(f"/school/staff/2147483648/teachers/{schools['coordinator_a'].id}/remove"
+                     ).status_code == 404
     assert database_digest() == before
 
 
