@@ -20,7 +20,9 @@ statement (teacherapp.database), which serialises the same writes.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import Select, bindparam, select
 
 from teacherapp.extensions import db
 from teacherapp.models import Course, CourseTeacher, Enrolment, Role, User
@@ -31,25 +33,40 @@ def lock_teacher_course_enrolment(user: User, course_id: int, enrolment_id: int)
 
     False when one of them is gone, or the account was disabled or logged out meanwhile.
     """
-    statement = (
-        _linked_teacher(user, course_id)
-        .add_columns(Enrolment.id)
-        .join(Enrolment, Enrolment.course_id == Course.id)
-        .where(Enrolment.id == enrolment_id)
-        .with_for_update(read=True)
-    )
-    return db.session.execute(statement).first() is not None
+    params = _teacher_params(user, course_id) | {"enrolment_id": enrolment_id}
+    return db.session.execute(_save_lock(), params).first() is not None
 
 
-def _linked_teacher(user: User, course_id: int):
-    """The teacher (still active, same session), her link to the course, and the course."""
+def _teacher_params(user: User, course_id: int) -> dict[str, int]:
+    return {"user_id": user.id, "session_version": user.session_version, "course_id": course_id}
+
+
+@cache
+def _linked_teacher() -> Select:
+    """The teacher (still active, same session), her link to the course, and the course.
+
+    Built once; parameters :user_id, :session_version, :course_id.
+    """
     return (
         select(User.id, Course.id)
         .select_from(User)
         .join(CourseTeacher, CourseTeacher.teacher_id == User.id)
         .join(Course, Course.id == CourseTeacher.course_id)
-        .where(User.id == user.id, User.active.is_(True), User.role == Role.TEACHER,
-               User.session_version == user.session_version, Course.id == course_id)
+        .where(User.id == bindparam("user_id"), User.active.is_(True),
+               User.role == Role.TEACHER, User.session_version == bindparam("session_version"),
+               Course.id == bindparam("course_id"))
+        .with_for_update(read=True)
+    )
+
+
+@cache
+def _save_lock() -> Select:
+    """`_linked_teacher` and the enrolment (:enrolment_id), FOR SHARE."""
+    return (
+        _linked_teacher()
+        .add_columns(Enrolment.id)
+        .join(Enrolment, Enrolment.course_id == Course.id)
+        .where(Enrolment.id == bindparam("enrolment_id"))
     )
 
 
@@ -62,8 +79,7 @@ def lock_for_pupil_change(user: User, course_id: int, enrolment_id: int) -> bool
     account is not part of the checks; only the course and enrolment are locked then.
     """
     if user.role == Role.TEACHER:
-        teacher = db.session.execute(
-            _linked_teacher(user, course_id).with_for_update(read=True)).first()
+        teacher = db.session.execute(_linked_teacher(), _teacher_params(user, course_id)).first()
         if teacher is None:
             return False
     else:

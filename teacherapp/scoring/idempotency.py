@@ -22,6 +22,8 @@ from teacherapp.extensions import db
 from teacherapp.models import IdempotentSave
 from teacherapp.models.types import utcnow
 
+_INSERT_ANSWER = insert(IdempotentSave.__table__)
+
 FIELD = "idempotency_key"
 MAX_LENGTH = 80
 
@@ -65,7 +67,7 @@ def remember(key: str | None, user_id: int, status_code: int, body: str) -> None
     """
     if key is None:
         return
-    db.session.execute(insert(IdempotentSave), {
+    db.session.execute(_INSERT_ANSWER, {
         "key": key, "user_id": user_id, "status_code": status_code, "response_body": body,
         "created_at": utcnow()})
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 
 from teacherapp import audit
@@ -57,6 +57,25 @@ def describe_mark(mark: Mark | None) -> str | None:
     return format_score(mark.value, decimal_comma=False)
 
 
+# The writes, built once: Core statements on the tables, run in the request's session and
+# transaction. The version check is part of the UPDATE's own WHERE.
+_scores = Score.__table__
+_INSERT_SCORE = insert(_scores)
+_UPDATE_SCORE = (
+    update(_scores)
+    .where(_scores.c.id == bindparam("row_id"), _scores.c.version == bindparam("base_version"))
+    .values(version=_scores.c.version + 1)
+)
+_assessments = SkillAssessment.__table__
+_INSERT_LEVEL = insert(_assessments)
+_UPDATE_LEVEL = (
+    update(_assessments)
+    .where(_assessments.c.id == bindparam("row_id"),
+           _assessments.c.version == bindparam("base_version"))
+    .values(version=_assessments.c.version + 1)
+)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -74,15 +93,13 @@ def write_score(
               "updated_by_id": user_id, "updated_at": _now()}
     try:
         if score_id is None:
-            result = db.session.execute(insert(Score).values(
-                enrolment_id=enrolment_id, subject_id=subject_id, sitting=sitting, version=1,
-                **values))
+            result = db.session.execute(_INSERT_SCORE, {
+                "enrolment_id": enrolment_id, "subject_id": subject_id, "sitting": sitting,
+                "version": 1, **values})
             score_id, version, action = result.inserted_primary_key[0], 1, "create"
         else:
             result = db.session.execute(
-                update(Score).where(Score.id == score_id, Score.version == base_version)
-                .values(version=Score.version + 1, **values)
-                .execution_options(synchronize_session=False))
+                _UPDATE_SCORE, {"row_id": score_id, "base_version": base_version, **values})
             if result.rowcount != 1:
                 db.session.rollback()
                 return CONFLICT
@@ -113,17 +130,13 @@ def write_level(
               "assessed_at": _now()}
     try:
         if assessment_id is None:
-            result = db.session.execute(insert(SkillAssessment).values(
-                enrolment_id=enrolment_id, criterion_id=criterion_id, context=context.value,
-                version=1, **values))
+            result = db.session.execute(_INSERT_LEVEL, {
+                "enrolment_id": enrolment_id, "criterion_id": criterion_id,
+                "context": context.value, "version": 1, **values})
             assessment_id, version, action = result.inserted_primary_key[0], 1, "create"
         else:
             result = db.session.execute(
-                update(SkillAssessment)
-                .where(SkillAssessment.id == assessment_id,
-                       SkillAssessment.version == base_version)
-                .values(version=SkillAssessment.version + 1, **values)
-                .execution_options(synchronize_session=False))
+                _UPDATE_LEVEL, {"row_id": assessment_id, "base_version": base_version, **values})
             if result.rowcount != 1:
                 db.session.rollback()
                 return CONFLICT
