@@ -55,6 +55,19 @@ os.environ.setdefault("LOG_FORMAT", "json")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
+def pre_fork(server, worker):  # noqa: ANN001 (gunicorn's hook signature)
+    """Right before each fork: move the preloaded app's objects out of the collector's view.
+
+    The gc module's documentation advises gc.freeze() before a fork without exec: a worker's
+    full collections then walk only what it made itself, not the ~190,000 objects of the
+    preloaded app (one such collection took 74 ms in a worker, a roster page's p99), and do
+    not write to the pages it shares with the master.
+    """
+    import gc
+
+    gc.freeze()
+
+
 def post_fork(server, worker):  # noqa: ANN001 (gunicorn's hook signature)
     """Connections made in the master (preload) must not be shared by the workers."""
     from teacherapp.extensions import db
