@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -215,7 +216,8 @@ def test_she_records_a_payment_with_a_school_code_and_the_secretariat_sees_who(
     assert saved.is_paid and saved.payment_recorded_by_id == coordinator.id
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.field == "payment")).one()
     assert (event.actor_id, event.new_value) == (coordinator.id, "school_code SJC-2026-B7")
-    day = saved.payment_recorded_at.astimezone().strftime("%d/%m/%Y")
+    # The page shows the day in Brussels (from 23:00 UTC it is already tomorrow there).
+    day = saved.payment_recorded_at.astimezone(ZoneInfo("Europe/Brussels")).strftime("%d/%m/%Y")
     auth.logout()
     auth.login(make.secretariat(full_name="Griet Secretariaat"))
     page = client.get(f"/admin/courses/{enrolment.course_id}/payments").get_data(as_text=True)
