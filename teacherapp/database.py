@@ -16,16 +16,19 @@ that gate a save hold until it commits because the save first locks the rows the
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import Engine
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # How long a write waits for SQLite's write lock before it gives up (and the request answers
 # 503, teacherapp.errors). A save takes milliseconds; a longer wait means something is stuck.
 SQLITE_BUSY_TIMEOUT_MS = 5000
+WRITE_LOCK_RETRY_SECONDS = 0.0002
 
 
 def is_write_request() -> bool:
@@ -58,9 +61,33 @@ def _sqlite_begin(conn: Any) -> None:
     dbapi_connection = conn.connection.dbapi_connection
     if is_write_request():
         dbapi_connection.isolation_level = None  # the recipe: we send BEGIN ourselves
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        _begin_immediate(conn)
     else:
         dbapi_connection.isolation_level = ""  # pysqlite's default: BEGIN before a write
+
+
+def _begin_immediate(conn: Any) -> None:
+    """BEGIN IMMEDIATE, retried every WRITE_LOCK_RETRY_SECONDS while another writer holds the
+    lock, for at most SQLITE_BUSY_TIMEOUT_MS.
+
+    SQLite's own busy handler (busy_timeout) sleeps 1, 2, 5, 10, 15 ms ... between tries: a
+    save that found the lock taken slept past the other's 1.5 ms write, and at 20 saving
+    clients the lock stood idle 40 % of the time while saves waited for it. The connection
+    keeps busy_timeout for every other statement; only this one tries without waiting.
+    """
+    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    try:
+        while True:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if "locked" not in str(exc.orig) or time.monotonic() > deadline:
+                    raise
+            time.sleep(WRITE_LOCK_RETRY_SECONDS)
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def end_read_transaction() -> None:
