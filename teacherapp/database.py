@@ -73,9 +73,11 @@ def _begin_immediate(conn: Any) -> None:
     SQLite's own busy handler (busy_timeout) sleeps 1, 2, 5, 10, 15 ms ... between tries: a
     save that found the lock taken slept past the other's 1.5 ms write, and at 20 saving
     clients the lock stood idle 40 % of the time while saves waited for it. The connection
-    keeps busy_timeout for every other statement; only this one tries without waiting.
+    keeps busy_timeout for every other statement; only this one tries without waiting. (The
+    timeout is a setting of the driver's connection, set on it as in `_sqlite_on_connect`.)
     """
-    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+    dbapi_connection = conn.connection.dbapi_connection
+    dbapi_connection.execute("PRAGMA busy_timeout=0")
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
     try:
         while True:
@@ -87,7 +89,7 @@ def _begin_immediate(conn: Any) -> None:
                     raise
             time.sleep(WRITE_LOCK_RETRY_SECONDS)
     finally:
-        conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def end_read_transaction() -> None:
