@@ -5,7 +5,7 @@ Transactional DDL") for the transactions of a request that may write (POST, PUT,
 DELETE): pysqlite's own BEGIN handling is switched off and our "begin" listener sends
 BEGIN IMMEDIATE. Such a request takes SQLite's single write lock at its first statement, so
 everything it reads is read inside the transaction that writes, and two writers never deadlock
-on a lock upgrade (the second waits its turn, up to `busy_timeout`). Everything else (pages,
+on a lock upgrade (the second waits its turn, up to SQLITE_BUSY_TIMEOUT_MS). Everything else (pages,
 CLI commands, test set-up) keeps pysqlite's default handling (a BEGIN before the first write);
 in WAL mode a page never waits for a writer.
 
