@@ -22,6 +22,16 @@ import time
 from sqlalchemy import text
 
 EXPORT_URL = "/admin/export/download?school_year=2026-2027&file_format={fmt}"
+# Every line: an enrolment of a course whose first sitting was submitted, times its subjects.
+_FLOOR_LINES = """
+FROM enrolment e
+JOIN course c ON c.id = e.course_id
+JOIN submission sub1 ON sub1.course_id = c.id AND sub1.sitting = 1 AND sub1.state = 'submitted'
+JOIN course_type ct ON ct.id = c.course_type_id
+JOIN school sc ON sc.id = c.school_id
+JOIN pupil p ON p.id = e.pupil_id
+JOIN subject s ON s.course_id = c.id
+"""
 # The floor: the same lines and columns the export reads, fetched with one raw SQL query and
 # written with the csv module, nothing computed. Since the regulation round the export reads
 # each line's exam moments, exemption, both submissions and who made them, and the
@@ -35,14 +45,7 @@ SELECT sc.name, sc.institution_number, c.id, c.group_name, ct.code, ct.name, c.t
        c.start_date, COALESCE(e.admitted_minimum_age, ct.minimum_age),
        ct.admission_requirement, e.admission_requirement_met, e.curriculum_completed_on,
        EXISTS (SELECT 1 FROM generic_test_result g WHERE g.enrolment_id = e.id)
-FROM enrolment e
-JOIN course c ON c.id = e.course_id
-JOIN submission sub1 ON sub1.course_id = c.id AND sub1.sitting = 1 AND sub1.state = 'submitted'
-JOIN course_type ct ON ct.id = c.course_type_id
-JOIN school sc ON sc.id = c.school_id
-JOIN pupil p ON p.id = e.pupil_id
-JOIN subject s ON s.course_id = c.id
-LEFT JOIN exam_moment m1 ON m1.subject_id = s.id AND m1.sitting = 1
+""" + _FLOOR_LINES + """LEFT JOIN exam_moment m1 ON m1.subject_id = s.id AND m1.sitting = 1
 LEFT JOIN exam_moment m2 ON m2.subject_id = s.id AND m2.sitting = 2
 LEFT JOIN submission sub2 ON sub2.course_id = c.id AND sub2.sitting = 2
 LEFT JOIN "user" u1 ON u1.id = sub1.submitted_by_id
@@ -59,14 +62,7 @@ FLOOR_19_SQL = """
 SELECT sc.name, sc.institution_number, c.id, c.group_name, ct.name, c.track, c.school_year,
        p.last_name, p.first_name, p.vts_account_id, p.birth_date, e.paid_at, s.name, s.maximum,
        s.pass_mark, s1.value, s1.absence, s2.value, s2.absence
-FROM enrolment e
-JOIN course c ON c.id = e.course_id
-JOIN submission sub ON sub.course_id = c.id AND sub.sitting = 1 AND sub.state = 'submitted'
-JOIN course_type ct ON ct.id = c.course_type_id
-JOIN school sc ON sc.id = c.school_id
-JOIN pupil p ON p.id = e.pupil_id
-JOIN subject s ON s.course_id = c.id
-LEFT JOIN score s1 ON s1.enrolment_id = e.id AND s1.subject_id = s.id AND s1.sitting = 1
+""" + _FLOOR_LINES + """LEFT JOIN score s1 ON s1.enrolment_id = e.id AND s1.subject_id = s.id AND s1.sitting = 1
 LEFT JOIN score s2 ON s2.enrolment_id = e.id AND s2.subject_id = s.id AND s2.sitting = 2
 ORDER BY sc.name, c.id, p.last_name, p.first_name, s.position
 """
