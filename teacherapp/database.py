@@ -21,8 +21,8 @@ from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # How long a write waits for SQLite's write lock before it gives up (and the request answers

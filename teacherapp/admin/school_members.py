@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from teacherapp.extensions import db
 from teacherapp.invites.accounts import (
     attach_membership,
     find_user_by_email,
+    is_member,
     refusal_for,
     remove_membership,
 )
@@ -88,11 +89,17 @@ def school_member_add(school_id: int):
     return redirect(_members_url(school))
 
 
-@bp.route("/schools/<int:school_id>/members/<int:user_id>/remove", methods=["POST"])
+@bp.route("/schools/<int:school_id>/members/<int:user_id>/remove", methods=["GET", "POST"])
 @secretariat_required
 def school_member_remove(school_id: int, user_id: int):
+    """Take a coordinator or teacher off the school, after a confirmation page (GET)."""
     school = get_or_404(School, school_id)
     user = get_or_404(User, user_id)
+    if request.method == "GET":
+        if not is_member(user.id, school.id):
+            abort(404)
+        return render_template("admin/school_member_remove.html", user=user, school=school,
+                               cancel_url=_members_url(school))
     if remove_membership(user.id, school.id):
         db.session.commit()
         flash(_("%(name)s no longer belongs to %(school)s.", name=user.full_name,

@@ -67,6 +67,11 @@ def attach_membership(user: User, school_id: int, actor_id: int | None = None) -
     return True
 
 
+def is_member(user_id: int, school_id: int) -> bool:
+    return db.session.scalar(select(SchoolMembership.id).where(
+        SchoolMembership.user_id == user_id, SchoolMembership.school_id == school_id)) is not None
+
+
 def remove_membership(user_id: int, school_id: int) -> bool:
     """Take the user off the school; False when they were not on it."""
     membership_id = db.session.scalar(

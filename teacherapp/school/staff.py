@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from teacherapp.extensions import db
-from teacherapp.invites.accounts import remove_membership
+from teacherapp.invites.accounts import is_member, remove_membership
 from teacherapp.invites.answers import cancel_and_flash, invite_and_answer
 from teacherapp.invites.forms import ROLE_LABELS, TeacherInviteForm
 from teacherapp.invites.tokens import open_invitations_query
@@ -104,15 +104,21 @@ def invitation_cancel(invitation_id: int):
     return redirect(url_for("school.staff"))
 
 
-@bp.route("/staff/<int:school_id>/teachers/<int:teacher_id>/remove", methods=["POST"])
+@bp.route("/staff/<int:school_id>/teachers/<int:teacher_id>/remove", methods=["GET", "POST"])
 @coordinator_required
 def staff_remove(school_id: int, teacher_id: int):
-    """Take a teacher off one of her schools' staff (a teacher who left). Her courses' links
-    stay as they are: unlinking is done per course. Other coordinators are the secretariat's."""
-    school = get_coordinated_school_or_404(school_id, lock=True)
+    """Take a teacher off one of her schools' staff (a teacher who left), after a confirmation
+    page (GET). Her courses' links stay as they are: unlinking is done per course. Other
+    coordinators are the secretariat's."""
+    school = get_coordinated_school_or_404(school_id, lock=request.method == "POST")
     teacher = db.session.get(User, teacher_id)
     if teacher is None or teacher.role != Role.TEACHER:
         abort(404)
+    if request.method == "GET":
+        if not is_member(teacher.id, school.id):
+            abort(404)
+        return render_template("school/staff_remove.html", user=teacher, school=school,
+                               cancel_url=url_for("school.staff"))
     if not remove_membership(teacher.id, school.id):
         abort(404)
     db.session.commit()

@@ -99,3 +99,34 @@ def test_invite_a_coordinator_who_invites_a_teacher(live_server, browser, make, 
     assert "Lars Leerkracht" in page.content()
     context.close()
     assert not checker.problems, "\n".join(checker.problems)
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_removing_a_teacher_asks_first_and_cancel_changes_nothing(live_server, browser, make,
+                                                                   viewport):
+    school = make.school(name="Sint-Jozefscollege Hasselt")
+    coordinator = make.coordinator(schools=[school], email="coordinator@school.example")
+    teacher = make.teacher(full_name="Vertrokken Leerkracht")
+    make.member(teacher, school)
+    db.session.commit()
+    checker = Checker(viewport)
+    context = _context(browser, viewport)
+    page = context.new_page()
+    log_in(page, live_server, coordinator.email, PASSWORD)
+    page.goto(f"{live_server}/school/staff")
+    page.get_by_role("link", name="Uit de school verwijderen: Vertrokken Leerkracht").click()
+    page.wait_for_load_state("load")
+    checker.check(page, "confirm removal")
+    assert "Vertrokken Leerkracht uit Sint-Jozefscollege Hasselt verwijderen?" in page.content()
+    page.get_by_role("link", name="Annuleren").click()
+    page.wait_for_load_state("load")
+    assert page.url == f"{live_server}/school/staff"
+    assert "<span>Vertrokken Leerkracht" in page.content()  # still on the staff
+    page.get_by_role("link", name="Uit de school verwijderen: Vertrokken Leerkracht").click()
+    page.get_by_role("button", name="Uit de school verwijderen").click()
+    page.wait_for_load_state("load")
+    assert page.url == f"{live_server}/school/staff"
+    assert "Vertrokken Leerkracht hoort niet meer bij Sint-Jozefscollege Hasselt." in page.content()
+    checker.check(page, "staff after removal")
+    context.close()
+    assert not checker.problems, "\n".join(checker.problems)

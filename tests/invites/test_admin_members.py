@@ -122,7 +122,18 @@ def test_adding_and_removing_an_existing_account(auth, make, schools):
                  {"member-email": "niemand@school.example", "member-kind": "staff"}):
         assert auth.post(f"/admin/schools/{school_id}/members/add", data=data).status_code == 422
     assert database_digest() == before
-    response = auth.post(f"/admin/schools/{school_id}/members/{teacher.id}/remove")
+    remove_url = f"/admin/schools/{school_id}/members/{teacher.id}/remove"
+    assert f'href="{remove_url}"' in auth.client.get(f"/admin/schools/{school_id}/members").get_data(as_text=True)
+    # The button asks first: the page says what happens; only its POST removes.
+    confirm = auth.client.get(remove_url)
+    assert confirm.status_code == 200
+    assert "Sara Staff uit " in confirm.get_data(as_text=True)
+    assert database_digest() == before
+    # someone who is not on the school: no confirmation page
+    other = make.teacher(email="elders@school.example")
+    db.session.commit()
+    assert auth.client.get(f"/admin/schools/{school_id}/members/{other.id}/remove").status_code == 404
+    response = auth.post(remove_url)
     assert response.status_code == 302
     assert teacher.email not in _members(school_id)
     actions = set(db.session.scalars(select(AuditEvent.action).where(

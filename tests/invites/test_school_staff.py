@@ -139,8 +139,8 @@ def test_a_coordinator_of_a_school_group_sees_which_school_each_teacher_is_on(au
     auth.login(schools["coordinator_a"])
     html = auth.client.get("/school/staff").get_data(as_text=True)
     assert html.count("<span>Beide Scholen") == 1  # one row, a remove button per school
-    assert ">Verwijderen uit Campus Centrum</button>" in html
-    assert ">Verwijderen uit Sint-Jozefscollege</button>" in html
+    assert ">Verwijderen uit Campus Centrum…</a>" in html
+    assert ">Verwijderen uit Sint-Jozefscollege…</a>" in html
     assert "Campus Centrum, Sint-Jozefscollege" in html
     assert f'<option value="{school_c.id}">Campus Centrum</option>' in html
 
@@ -153,13 +153,24 @@ def test_she_takes_a_teacher_who_left_off_her_school_and_only_hers(auth, make, s
     db.session.commit()
     auth.login(schools["coordinator_a"])
     page = auth.client.get("/school/staff").get_data(as_text=True)
-    assert 'aria-label="Uit de school verwijderen: Vertrokken Leerkracht"' in page
+    remove_url = f"/school/staff/{schools['a'].id}/teachers/{mine.id}/remove"
+    assert (f'href="{remove_url}" aria-label="Uit de school verwijderen: Vertrokken Leerkracht"'
+            in page)
     before = database_digest()
+    # The button asks first: a page that says what happens, with a POST form to confirm.
+    confirm = auth.client.get(remove_url)
+    html = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200
+    assert "Vertrokken Leerkracht uit Sint-Jozefscollege verwijderen?" in html
+    assert "Koppelingen aan cursussen blijven zoals ze zijn" in html
+    assert '<form method="post" class="card"' in html and 'name="csrf_token"' in html
+    assert 'href="/school/staff">Annuleren</a>' in html
     # another school's teacher, her school with another school's teacher, a coordinator: 404
     for school, user in ((schools["b"], theirs), (schools["a"], theirs),
                          (schools["a"], schools["coordinator_a"])):
-        response = auth.post(f"/school/staff/{school.id}/teachers/{user.id}/remove")
-        assert response.status_code == 404
+        url = f"/school/staff/{school.id}/teachers/{user.id}/remove"
+        assert auth.client.get(url).status_code == 404
+        assert auth.post(url).status_code == 404
     assert database_digest() == before
     response = auth.post(f"/school/staff/{schools['a'].id}/teachers/{mine.id}/remove")
     assert response.status_code == 302
