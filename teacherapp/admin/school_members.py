@@ -16,9 +16,9 @@ from teacherapp.invites.accounts import (
     refusal_for,
     remove_membership,
 )
-from teacherapp.invites.answers import cancel_and_flash, invite_and_answer
+from teacherapp.invites.answers import cancel_and_flash, invite_and_answer, resend_and_answer
 from teacherapp.invites.forms import ROLE_LABELS, InviteForm, MemberAddForm
-from teacherapp.invites.tokens import open_invitations_query
+from teacherapp.invites.tokens import lapsed_invitations_query, open_invitations_query
 from teacherapp.models import Invitation, Role, School, SchoolMembership, User
 from teacherapp.permissions import secretariat_required
 
@@ -39,8 +39,10 @@ def _page(school: School, invite_form: InviteForm | None = None,
         coordinators=[m for m in members if m.role == Role.SCHOOL_COORDINATOR],
         staff=[m for m in members if m.role == Role.TEACHER],
         invitations=db.session.scalars(open_invitations_query([school.id])).all(),
+        lapsed=db.session.scalars(lapsed_invitations_query([school.id])).all(),
         invite_form=invite_form or InviteForm(), add_form=add_form or MemberAddForm(prefix="member"),
         role_labels=ROLE_LABELS, cancel_endpoint="admin.school_invitation_cancel",
+        resend_endpoint="admin.school_invitation_resend",
         cancel_args={"school_id": school.id}), status
 
 
@@ -117,3 +119,14 @@ def school_invitation_cancel(school_id: int, invitation_id: int):
     cancel_and_flash(invitation)
     return redirect(_members_url(school))
 
+
+
+@bp.route("/schools/<int:school_id>/invitations/<int:invitation_id>/resend", methods=["POST"])
+@secretariat_required
+def school_invitation_resend(school_id: int, invitation_id: int):
+    """Invite the same person again: a new link, shown once (an expired link, or a lost mail)."""
+    school = get_or_404(School, school_id)
+    invitation = get_or_404(Invitation, invitation_id)
+    if invitation.school_id != school.id:
+        abort(404)
+    return resend_and_answer(invitation, school, _members_url(school))

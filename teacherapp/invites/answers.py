@@ -3,7 +3,7 @@ answer page that shows its link once."""
 
 from __future__ import annotations
 
-from flask import flash, make_response, render_template, url_for
+from flask import flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -68,3 +68,22 @@ def cancel_and_flash(invitation: Invitation) -> None:
                 email=invitation.email), "success")
     else:
         flash(_("This invitation was already used, cancelled or expired."), "info")
+
+
+def resend_and_answer(invitation: Invitation, school: School, back_url: str):
+    """Invite the same person again (a new link, valid 7 days; an open earlier link stops
+    working) and show the new link once. A used or cancelled invitation is not sent again:
+    the page says so and nothing changes."""
+    if invitation.used_at is not None or invitation.cancelled_at is not None:
+        flash(_("This invitation was already used or cancelled; it is not sent again."), "info")
+        return redirect(back_url)
+    try:
+        invited = invite(email=invitation.email, full_name=invitation.full_name,
+                         role=invitation.role, school_id=invitation.school_id,
+                         invited_by_id=current_user.id, now=utcnow())
+    except InviteRefused as refused:
+        db.session.rollback()
+        flash(refusal_text(refused, invitation.role), "error")
+        return redirect(back_url)
+    db.session.commit()
+    return link_once(invited, school, back_url)

@@ -6,7 +6,8 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import aliased
 
 from teacherapp.content.tokens import hash_token
 from teacherapp.extensions import db
@@ -14,6 +15,8 @@ from teacherapp.models import Invitation
 from teacherapp.models.types import utcnow
 
 VALID_DAYS = 7
+# How long a link that expired unused is still listed, with "Invite again".
+LAPSED_LISTED_DAYS = 30
 MAX_TOKEN_LENGTH = 100  # token_urlsafe(32) is 43 characters; anything far longer is noise
 
 
@@ -52,3 +55,22 @@ def open_invitations_query(school_ids: list[int], now: datetime | None = None
     return (select(Invitation)
             .where(Invitation.school_id.in_(school_ids), open_condition(now or utcnow()))
             .order_by(Invitation.created_at.desc(), Invitation.id.desc()))
+
+
+def lapsed_invitations_query(school_ids: list[int], now: datetime | None = None
+                             ) -> Select[tuple[Invitation]]:
+    """The invitations of these schools whose link expired unused in the last
+    LAPSED_LISTED_DAYS days (not cancelled, and nobody invited the same person to the same
+    school in the same role since), newest first: each can be sent again."""
+    now = now or utcnow()
+    newer = aliased(Invitation)
+    superseded = select(newer.id).where(
+        func.lower(newer.email) == func.lower(Invitation.email),
+        newer.school_id == Invitation.school_id, newer.role == Invitation.role,
+        newer.created_at > Invitation.created_at).exists()
+    return (select(Invitation)
+            .where(Invitation.school_id.in_(school_ids), Invitation.used_at.is_(None),
+                   Invitation.cancelled_at.is_(None), Invitation.expires_at <= now,
+                   Invitation.expires_at > now - timedelta(days=LAPSED_LISTED_DAYS),
+                   ~superseded)
+            .order_by(Invitation.expires_at.desc(), Invitation.id.desc()))

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from teacherapp.extensions import db
 from teacherapp.invites.accounts import is_member, remove_membership
-from teacherapp.invites.answers import cancel_and_flash, invite_and_answer
+from teacherapp.invites.answers import cancel_and_flash, invite_and_answer, resend_and_answer
 from teacherapp.invites.forms import ROLE_LABELS, TeacherInviteForm
-from teacherapp.invites.tokens import open_invitations_query
+from teacherapp.invites.tokens import lapsed_invitations_query, open_invitations_query
 from teacherapp.models import Invitation, Role, School, SchoolMembership, User
 from teacherapp.permissions import (
     coordinated_school_ids,
@@ -46,12 +46,16 @@ def _page(form: TeacherInviteForm | None = None, status: int = 200):
         .order_by(User.full_name)).all()
     invitations = db.session.scalars(
         open_invitations_query(ids).where(Invitation.role == Role.TEACHER)).all()
+    lapsed = db.session.scalars(
+        lapsed_invitations_query(ids).where(Invitation.role == Role.TEACHER)).all()
     return render_template("school/staff.html", schools=schools,
                            staff=list(dict.fromkeys(user for user, _ in rows)),
                            staff_schools=_school_names(rows, schools),
                            remove_buttons=_remove_buttons(rows, schools),
-                           invitations=invitations, form=form or _invite_form(schools),
+                           invitations=invitations, lapsed=lapsed,
+                           form=form or _invite_form(schools),
                            role_labels=ROLE_LABELS, cancel_endpoint="school.invitation_cancel",
+                           resend_endpoint="school.invitation_resend",
                            cancel_args={}), status
 
 
@@ -102,6 +106,14 @@ def invitation_cancel(invitation_id: int):
     invitation = get_school_invitation_or_404(invitation_id, lock=True)
     cancel_and_flash(invitation)
     return redirect(url_for("school.staff"))
+
+
+@bp.route("/staff/invitations/<int:invitation_id>/resend", methods=["POST"])
+@coordinator_required
+def invitation_resend(invitation_id: int):
+    """Invite the same teacher again: a new link, shown once (an expired link, a lost mail)."""
+    invitation = get_school_invitation_or_404(invitation_id, lock=True)
+    return resend_and_answer(invitation, invitation.school, url_for("school.staff"))
 
 
 @bp.route("/staff/<int:school_id>/teachers/<int:teacher_id>/remove", methods=["GET", "POST"])

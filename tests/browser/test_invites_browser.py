@@ -130,3 +130,35 @@ def test_removing_a_teacher_asks_first_and_cancel_changes_nothing(live_server, b
     checker.check(page, "staff after removal")
     context.close()
     assert not checker.problems, "\n".join(checker.problems)
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_an_expired_invitation_is_sent_again_with_one_tap(live_server, browser, make, viewport):
+    from datetime import timedelta
+
+    from teacherapp.models import Invitation, Role
+    from teacherapp.models.types import utcnow
+
+    school = make.school(name="Sint-Jozefscollege Hasselt")
+    coordinator = make.coordinator(schools=[school], email="coordinator@school.example")
+    db.session.add(Invitation(
+        token_hash="0" * 64, email="bert.oud@school.example", full_name="Bert Oud",
+        role=Role.TEACHER, school_id=school.id, invited_by_id=coordinator.id,
+        created_at=utcnow() - timedelta(days=10), expires_at=utcnow() - timedelta(days=3)))
+    db.session.commit()
+    checker = Checker(viewport)
+    context = _context(browser, viewport)
+    page = context.new_page()
+    log_in(page, live_server, coordinator.email, PASSWORD)
+    page.goto(f"{live_server}/school/staff")
+    assert "Verlopen zonder gebruik" in page.content()
+    checker.check(page, "staff with an expired invitation")
+    page.get_by_role("button", name="Opnieuw uitnodigen: Bert Oud").click()
+    page.wait_for_load_state("load")
+    assert "/invite/" in page.get_by_label("Uitnodigingslink").input_value()
+    checker.check(page, "new link shown once")
+    page.goto(f"{live_server}/school/staff")
+    assert "Verlopen zonder gebruik" not in page.content()
+    assert page.get_by_role("button", name="Opnieuw versturen: Bert Oud").is_visible()
+    context.close()
+    assert not checker.problems, "\n".join(checker.problems)

@@ -282,11 +282,13 @@ ROUTES.update({
         "member-email": s.coordinator.email, "member-kind": "coordinator"}),
     "admin.school_member_remove": Route(S),
     "admin.school_invitation_cancel": Route(S),
+    "admin.school_invitation_resend": Route(S),
     "school.staff": Route(CO),
     # The school is in the form: school A's id from coordinator B is a 404.
     "school.staff_invite": Route(SC, data=lambda w, s: {
         "email": "nieuwe.leerkracht@matrix.example", "full_name": "Nieuwe Leerkracht",
         "school_id": str(s.school.id)}),
     "school.invitation_cancel": Route(SC),
+    "school.invitation_resend": Route(SC),
     "school.staff_remove": Route(SC),
 })
