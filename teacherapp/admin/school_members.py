@@ -112,21 +112,23 @@ def school_member_remove(school_id: int, user_id: int):
 @bp.route("/schools/<int:school_id>/invitations/<int:invitation_id>/cancel", methods=["POST"])
 @secretariat_required
 def school_invitation_cancel(school_id: int, invitation_id: int):
+    school, invitation = _school_invitation_or_404(school_id, invitation_id)
+    cancel_and_flash(invitation)
+    return redirect(_members_url(school))
+
+
+def _school_invitation_or_404(school_id: int, invitation_id: int) -> tuple[School, Invitation]:
+    """The school and one of its invitations; 404 when the invitation is another school's."""
     school = get_or_404(School, school_id)
     invitation = get_or_404(Invitation, invitation_id)
     if invitation.school_id != school.id:
         abort(404)
-    cancel_and_flash(invitation)
-    return redirect(_members_url(school))
-
+    return school, invitation
 
 
 @bp.route("/schools/<int:school_id>/invitations/<int:invitation_id>/resend", methods=["POST"])
 @secretariat_required
 def school_invitation_resend(school_id: int, invitation_id: int):
     """Invite the same person again: a new link, shown once (an expired link, or a lost mail)."""
-    school = get_or_404(School, school_id)
-    invitation = get_or_404(Invitation, invitation_id)
-    if invitation.school_id != school.id:
-        abort(404)
+    school, invitation = _school_invitation_or_404(school_id, invitation_id)
     return resend_and_answer(invitation, school, _members_url(school))

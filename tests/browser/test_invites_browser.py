@@ -40,6 +40,14 @@ def _context(browser, viewport: str):
                                is_mobile=viewport == "phone", has_touch=viewport == "phone")
 
 
+def _logged_in(browser, viewport: str, live_server: str, email: str):
+    """A fresh browser of this size, logged in as this account: (context, page)."""
+    context = _context(browser, viewport)
+    page = context.new_page()
+    log_in(page, live_server, email, PASSWORD)
+    return context, page
+
+
 def _invite(page, checker: Checker, label: str, email: str, name: str) -> str:
     """Fill the invitation form on this page, send it, and read the link shown once."""
     form = page.locator("form", has=page.get_by_role("button", name="Uitnodigen", exact=True))
@@ -74,9 +82,7 @@ def test_invite_a_coordinator_who_invites_a_teacher(live_server, browser, make, 
     db.session.commit()
     checker = Checker(viewport)
 
-    context = _context(browser, viewport)
-    page = context.new_page()
-    log_in(page, live_server, secretariat.email, PASSWORD)
+    context, page = _logged_in(browser, viewport, live_server, secretariat.email)
     page.goto(f"{live_server}/admin/schools/{school.id}/members")
     checker.check(page, "members")
     link = _invite(page, checker, "secretariat", "nieuwe.coordinator@school.example",
@@ -110,9 +116,7 @@ def test_removing_a_teacher_asks_first_and_cancel_changes_nothing(live_server, b
     make.member(teacher, school)
     db.session.commit()
     checker = Checker(viewport)
-    context = _context(browser, viewport)
-    page = context.new_page()
-    log_in(page, live_server, coordinator.email, PASSWORD)
+    context, page = _logged_in(browser, viewport, live_server, coordinator.email)
     page.goto(f"{live_server}/school/staff")
     page.get_by_role("link", name="Uit de school verwijderen: Vertrokken Leerkracht").click()
     page.wait_for_load_state("load")
@@ -147,9 +151,7 @@ def test_an_expired_invitation_is_sent_again_with_one_tap(live_server, browser, 
         created_at=utcnow() - timedelta(days=10), expires_at=utcnow() - timedelta(days=3)))
     db.session.commit()
     checker = Checker(viewport)
-    context = _context(browser, viewport)
-    page = context.new_page()
-    log_in(page, live_server, coordinator.email, PASSWORD)
+    context, page = _logged_in(browser, viewport, live_server, coordinator.email)
     page.goto(f"{live_server}/school/staff")
     assert "Verlopen zonder gebruik" in page.content()
     checker.check(page, "staff with an expired invitation")
