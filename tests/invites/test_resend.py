@@ -119,3 +119,18 @@ def test_only_her_own_schools_teacher_invitations(auth, schools):
                          f"{coordinator_invitation.id}/resend")
     assert response.status_code == 404
     assert database_digest() == before
+
+
+def test_an_address_that_got_an_account_in_another_role_is_refused_in_dutch(auth, make, schools):
+    auth.login(schools["coordinator_a"])
+    invite_teacher(auth, schools["a"], email="wisselt@school.example")
+    invitation = _only_invitation()
+    make.coordinator([schools["b"]], email="wisselt@school.example")
+    db.session.commit()
+    before = database_digest()
+    response = auth.post(f"/school/staff/invitations/{invitation.id}/resend")
+    assert response.status_code == 302
+    assert database_digest() == before
+    page = auth.client.get("/school/staff").get_data(as_text=True)
+    assert "wisselt@school.example heeft al een account met een andere rol" in page
+    assert db.session.get(Invitation, invitation.id).cancelled_at is None

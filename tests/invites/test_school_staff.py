@@ -12,12 +12,18 @@ from tests.invites.conftest import invite_teacher, link_in
 from tests.security.world import database_digest
 
 
-def test_the_page_lists_her_staff_and_open_invitations(auth, make, schools):
-    mine = make.teacher(full_name="Mijn Leerkracht")
+def _hers_and_theirs(make, schools, hers: str):
+    """A teacher on her school A (named `hers`) and one on school B."""
+    mine = make.teacher(full_name=hers)
     theirs = make.teacher(full_name="Andere Leerkracht")
     make.member(mine, schools["a"])
     make.member(theirs, schools["b"])
     db.session.commit()
+    return mine, theirs
+
+
+def test_the_page_lists_her_staff_and_open_invitations(auth, make, schools):
+    mine, theirs = _hers_and_theirs(make, schools, "Mijn Leerkracht")
     auth.login(schools["coordinator_a"])
     invite_teacher(auth, schools["a"], email="open@school.example")
     page = auth.client.get("/school/staff")
@@ -146,11 +152,7 @@ def test_a_coordinator_of_a_school_group_sees_which_school_each_teacher_is_on(au
 
 
 def test_she_takes_a_teacher_who_left_off_her_school_and_only_hers(auth, make, schools):
-    mine = make.teacher(full_name="Vertrokken Leerkracht")
-    theirs = make.teacher(full_name="Andere Leerkracht")
-    make.member(mine, schools["a"])
-    make.member(theirs, schools["b"])
-    db.session.commit()
+    mine, theirs = _hers_and_theirs(make, schools, "Vertrokken Leerkracht")
     auth.login(schools["coordinator_a"])
     page = auth.client.get("/school/staff").get_data(as_text=True)
     remove_url = f"/school/staff/{schools['a'].id}/teachers/{mine.id}/remove"

@@ -78,14 +78,12 @@ def test_saves_after_every_backend_was_terminated_succeed(auth, make, app):
         assert response.status_code == 200, response.get_data(as_text=True)[:300]
 
 
-def test_a_stuck_writer_makes_a_save_answer_503_within_the_limit(auth, make, app):
-    """Another process holds the lock the save needs: the save waits at most the configured
-    limit (5 s), then answers 503 (the phone sends it again), and stores nothing."""
-    ec = exam_course(make, pupils=1, criteria=1)
-    auth.login(ec.teacher)
-    url = db.engine.url.render_as_string(hide_password=False)
+def _timed_save_while_another_holds_the_lock(auth, ec, hold_seconds: float):
+    """Another connection holds the lock this save needs (SQLite's write lock, or the
+    enrolment's row FOR UPDATE on PostgreSQL) for `hold_seconds`; returns (response, seconds
+    the save took)."""
+    other = create_engine(db.engine.url.render_as_string(hide_password=False))
     enrolment_id = ec.enrolments[0].id
-    other = create_engine(url)
     held = threading.Event()
     release = threading.Event()
 
@@ -97,7 +95,7 @@ def test_a_stuck_writer_makes_a_save_answer_503_within_the_limit(auth, make, app
                 conn.execute(text("SELECT id FROM enrolment WHERE id = :id FOR UPDATE"),
                              {"id": enrolment_id})
             held.set()
-            release.wait(20)
+            release.wait(hold_seconds)
             conn.rollback()
 
     thread = threading.Thread(target=hold_the_lock)
@@ -106,11 +104,30 @@ def test_a_stuck_writer_makes_a_save_answer_503_within_the_limit(auth, make, app
         assert held.wait(10)
         started = time.monotonic()
         response = _save(auth, ec, "12", 0)
-        waited = time.monotonic() - started
+        return response, time.monotonic() - started
     finally:
         release.set()
         thread.join()
         other.dispose()
+
+
+def test_a_stuck_writer_makes_a_save_answer_503_within_the_limit(auth, make, app):
+    """Another process holds the lock the save needs: the save waits at most the configured
+    limit (5 s), then answers 503 (the phone sends it again), and stores nothing."""
+    ec = exam_course(make, pupils=1, criteria=1)
+    auth.login(ec.teacher)
+    response, waited = _timed_save_while_another_holds_the_lock(auth, ec, hold_seconds=20)
     assert response.status_code == 503 and response.headers["Retry-After"]
     assert 4 <= waited < 8
     assert db.session.query(Score).count() == 0
+
+
+def test_a_save_waits_for_a_short_writer_and_then_stores(auth, make, app):
+    """A writer that holds the lock a moment: the save waits for it, then stores (on SQLite
+    its BEGIN IMMEDIATE is retried every 0.2 ms, teacherapp.database)."""
+    ec = exam_course(make, pupils=1, criteria=1)
+    auth.login(ec.teacher)
+    response, waited = _timed_save_while_another_holds_the_lock(auth, ec, hold_seconds=0.3)
+    assert response.status_code == 200
+    assert 0.2 <= waited < 2
+    assert db.session.query(Score).count() == 1
